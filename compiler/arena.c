@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK_MIN (64 * 1024)
+#define ARENA_ALIGN 8
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size, used;
+	char data[];
+};
+
+static void out_of_memory(size_t size)
+{
+	fprintf(stderr, "domc: out of memory (allocating %zu bytes)\n", size);
+	exit(3);
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		out_of_memory(size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		out_of_memory(size);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+void arena_init(struct arena *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head, *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+static size_t align_up(size_t n)
+{
+	return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+static void *arena_alloc_raw(struct arena *a, size_t size)
+{
+	struct arena_block *b = a->head;
+	char *p;
+
+	size = align_up(size ? size : 1);
+	if (!b || b->size - b->used < size) {
+		size_t bsize = ARENA_BLOCK_MIN;
+
+		if (b && b->size < 16 * 1024 * 1024)
+			bsize = b->size * 2;
+		if (bsize < size)
+			bsize = size;
+		b = malloc(sizeof(*b) + bsize);
+		if (!b)
+			out_of_memory(bsize);
+		b->size = bsize;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = b->data + b->used;
+	b->used += size;
+	a->total += size;
+	a->last = p;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_alloc_raw(a, size);
+
+	memset(p, 0, size);
+	return p;
+}
+
+void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
+		    size_t new_size)
+{
+	struct arena_block *b = a->head;
+	void *p;
+
+	if (!ptr)
+		return arena_alloc_raw(a, new_size);
+	if (new_size <= old_size)
+		return ptr;
+	if (ptr == a->last && b) {
+		size_t start = (size_t)((char *)ptr - b->data);
+
+		if (align_up(new_size) <= b->size - start) {
+			size_t grow = align_up(new_size) - (b->used - start);
+
+			b->used = start + align_up(new_size);
+			a->total += grow;
+			return ptr;
+		}
+	}
+	p = arena_alloc_raw(a, new_size);
+	memcpy(p, ptr, old_size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc_raw(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = arena_alloc_raw(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Bump allocator: one owner for everything a compilation creates, freed in
+ * one go, so no stage has to track the lifetime of nodes or strings.
+ */
+#ifndef DOMC_ARENA_H
+#define DOMC_ARENA_H
+
+#include <stddef.h>
+
+struct arena_block;
+
+struct arena {
+	struct arena_block *head;
+	char *last;		/* start of the most recent allocation */
+	size_t total;		/* bytes handed out, for statistics */
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+
+/* Zeroed, 8-byte aligned; aborts with a message only on out-of-memory. */
+void *arena_alloc(struct arena *a, size_t size);
+/*
+ * Grow ptr (of old_size bytes, from this arena) to new_size. Extends in
+ * place when ptr is the most recent allocation, which is the common case
+ * while a property value is being built token by token.
+ */
+void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
+		    size_t new_size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* For allocations outside any arena. */
+void *xmalloc(size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+
+#endif

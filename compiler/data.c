@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Property values: bytes plus markers that remember types and references. */
+#include "tree.h"
+
+#include <string.h>
+
+static void data_reserve(struct dt *dt, struct data *d, size_t extra)
+{
+	size_t need = (size_t)d->len + extra, ncap;
+
+	if (need <= d->cap)
+		return;
+	ncap = d->cap ? d->cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	/* len, not cap: a value may point into a blob (cap 0) */
+	d->val = arena_realloc(&dt->arena, d->val, d->len, ncap);
+	d->cap = (uint32_t)ncap;
+}
+
+void data_append(struct dt *dt, struct data *d, const void *p, size_t len)
+{
+	if (!len)
+		return;
+	data_reserve(dt, d, len);
+	memcpy(d->val + d->len, p, len);
+	d->len += (uint32_t)len;
+}
+
+void data_append_integer(struct dt *dt, struct data *d, uint64_t v, int bits)
+{
+	uint8_t buf[8];
+	int n = bits / 8, i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	data_append(dt, d, buf, (size_t)n);
+}
+
+void data_append_cell(struct dt *dt, struct data *d, cell_t v)
+{
+	data_append_integer(dt, d, v, 32);
+}
+
+void data_append_byte(struct dt *dt, struct data *d, uint8_t b)
+{
+	data_append(dt, d, &b, 1);
+}
+
+struct marker *data_add_marker(struct dt *dt, struct data *d,
+			       enum marker_type type, const char *ref,
+			       const struct srcpos *pos)
+{
+	struct marker *m = arena_alloc(&dt->arena, sizeof(*m));
+
+	m->type = type;
+	m->offset = d->len;
+	m->ref = ref;
+	if (pos)
+		m->pos = *pos;
+	if (d->last_marker)
+		d->last_marker->next = m;
+	else
+		d->markers = m;
+	d->last_marker = m;
+	return m;
+}
+
+void data_merge(struct dt *dt, struct data *d1, struct data *d2)
+{
+	struct marker *m;
+	uint32_t base = d1->len;
+
+	data_append(dt, d1, d2->val, d2->len);
+	for_each_marker(d2->markers, m)
+		m->offset += base;
+	if (d2->markers) {
+		if (d1->last_marker)
+			d1->last_marker->next = d2->markers;
+		else
+			d1->markers = d2->markers;
+		d1->last_marker = d2->last_marker;
+	}
+	memset(d2, 0, sizeof(*d2));
+}
+
+void data_insert_at_marker(struct dt *dt, struct data *d, struct marker *m,
+			   const void *p, size_t len)
+{
+	uint32_t off = m->offset;
+	struct marker *later;
+
+	data_reserve(dt, d, len);
+	memmove(d->val + off + len, d->val + off, d->len - off);
+	memcpy(d->val + off, p, len);
+	d->len += (uint32_t)len;
+	for (later = m->next; later; later = later->next)
+		later->offset += (uint32_t)len;
+}
+
+bool data_is_one_string(const struct data *d)
+{
+	uint32_t i;
+
+	if (!d->len)
+		return false;
+	for (i = 0; i < d->len - 1; i++)
+		if (d->val[i] == '\0')
+			return false;
+	return d->val[d->len - 1] == '\0';
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "diag.h"
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CARET_FILE_MAX (64u * 1024 * 1024)
+
+struct diag_source {
+	struct diag_source *next;
+	char *name;
+	const char *buf;
+	size_t len;
+	char *owned;	/* loaded here on demand, freed by diag_reset */
+};
+
+static struct diag_state {
+	int quiet;
+	bool json;
+	bool no_carets;
+	unsigned int errors, warnings;
+	struct diag_source *sources;
+} ds;
+
+void diag_set_quiet(int quiet)
+{
+	ds.quiet = quiet;
+}
+
+void diag_set_json(bool json)
+{
+	ds.json = json;
+}
+
+void diag_set_carets(bool on)
+{
+	ds.no_carets = !on;
+}
+
+void diag_add_source(const char *name, const char *buf, size_t len)
+{
+	struct diag_source *s = xmalloc(sizeof(*s));
+
+	s->name = xstrdup(name);
+	s->buf = buf;
+	s->len = len;
+	s->owned = NULL;
+	s->next = ds.sources;
+	ds.sources = s;
+}
+
+static struct diag_source *load_source(const char *name)
+{
+	struct diag_source *s;
+	struct stat st;
+	FILE *f;
+	char *buf;
+
+	for (s = ds.sources; s; s = s->next)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	if (stat(name, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size > CARET_FILE_MAX)
+		return NULL;
+	f = fopen(name, "rb");
+	if (!f)
+		return NULL;
+	buf = xmalloc((size_t)st.st_size + 1);
+	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	diag_add_source(name, buf, (size_t)st.st_size);
+	ds.sources->owned = buf;
+	return ds.sources;
+}
+
+static void print_caret(const struct srcpos *pos)
+{
+	struct diag_source *s = load_source(pos->file);
+	const char *p, *end, *line_end;
+	uint32_t line = 1, col, last;
+
+	if (!s)
+		return;
+	p = s->buf;
+	end = s->buf + s->len;
+	while (p < end && line < pos->line) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			return;
+		p = nl + 1;
+		line++;
+	}
+	if (line != pos->line || p >= end)
+		return;
+	line_end = memchr(p, '\n', (size_t)(end - p));
+	if (!line_end)
+		line_end = end;
+	if (line_end > p && line_end[-1] == '\r')
+		line_end--;
+	if ((size_t)(line_end - p) > 500)
+		return;
+	fprintf(stderr, " %.*s\n ", (int)(line_end - p), p);
+	for (col = 1; col < pos->col && p + col - 1 < line_end; col++)
+		fputc(p[col - 1] == '\t' ? '\t' : ' ', stderr);
+	fputc('^', stderr);
+	last = pos->end_line == pos->line ? pos->end_col : pos->col;
+	if (last > (uint32_t)(line_end - p))
+		last = (uint32_t)(line_end - p);
+	for (col = pos->col + 1; col <= last; col++)
+		fputc('~', stderr);
+	fputc('\n', stderr);
+}
+
+static const char *level_name(enum diag_level level)
+{
+	switch (level) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static bool count_and_filter(enum diag_level level)
+{
+	if (level == DIAG_ERROR)
+		ds.errors++;
+	else if (level == DIAG_WARNING)
+		ds.warnings++;
+	if (level == DIAG_ERROR)
+		return ds.quiet < 2;
+	return ds.quiet < 1;
+}
+
+static void emit(enum diag_level level, const struct srcpos *pos,
+		 const char *check, const char *msg)
+{
+	if (ds.json) {
+		fprintf(stderr, "{\"level\":\"%s\",\"file\":",
+			level_name(level));
+		json_string(stderr, pos && pos->file ? pos->file : "");
+		fprintf(stderr, ",\"line\":%u,\"column\":%u,\"check\":",
+			pos ? pos->line : 0, pos ? pos->col : 0);
+		json_string(stderr, check ? check : "");
+		fputs(",\"message\":", stderr);
+		json_string(stderr, msg);
+		fputs("}\n", stderr);
+		return;
+	}
+	if (pos && pos->file && pos->line)
+		fprintf(stderr, "%s:%u:%u: ", pos->file, pos->line, pos->col);
+	else if (pos && pos->file)
+		fprintf(stderr, "%s: ", pos->file);
+	else
+		fputs("domc: ", stderr);
+	fprintf(stderr, "%s: %s", level_name(level), msg);
+	if (check)
+		fprintf(stderr, " [-W%s]", check);
+	fputc('\n', stderr);
+	if (pos && pos->file && pos->line && !ds.no_carets)
+		print_caret(pos);
+}
+
+static void vdiag(enum diag_level level, const struct srcpos *pos,
+		  const char *check, const char *fmt, va_list ap)
+{
+	char small[512], *msg = small;
+	va_list ap2;
+	int n;
+
+	if (!count_and_filter(level))
+		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small)) {
+		msg = xmalloc((size_t)n + 1);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
+	emit(level, pos, check, msg);
+	if (msg != small)
+		free(msg);
+}
+
+void diag_at(enum diag_level level, const struct srcpos *pos,
+	     const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(level, pos, check, fmt, ap);
+	va_end(ap);
+}
+
+void diag_plain(enum diag_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(level, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+unsigned int diag_error_count(void)
+{
+	return ds.errors;
+}
+
+unsigned int diag_warning_count(void)
+{
+	return ds.warnings;
+}
+
+void diag_reset(void)
+{
+	struct diag_source *s = ds.sources, *next;
+
+	for (; s; s = next) {
+		next = s->next;
+		free(s->owned);
+		free(s->name);
+		free(s);
+	}
+	memset(&ds, 0, sizeof(ds));
+}

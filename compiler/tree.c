@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Tree building, editing and lookup. Editing mirrors dtc 1.6.1's livetree
+ * semantics exactly (output bytes depend on them); lookups go through hash
+ * indexes instead of walking the tree, which is what keeps large trees
+ * linear.
+ */
+#include "tree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dt *dt_new(void)
+{
+	struct dt *dt = xmalloc(sizeof(*dt));
+
+	memset(dt, 0, sizeof(*dt));
+	arena_init(&dt->arena);
+	hmap_init(&dt->labels, &dt->arena);
+	hmap_init(&dt->children, &dt->arena);
+	hmap_init(&dt->phandles, &dt->arena);
+	dt->next_phandle = 1;
+	dt->phandle_format = PHANDLE_EPAPR;
+	return dt;
+}
+
+void dt_free(struct dt *dt)
+{
+	if (!dt)
+		return;
+	hmap_free(&dt->labels);
+	hmap_free(&dt->children);
+	hmap_free(&dt->phandles);
+	arena_free(&dt->arena);
+	free(dt);
+}
+
+/* ---- building ----------------------------------------------------- */
+
+struct property *prop_new(struct dt *dt, const char *name, struct data val,
+			  const struct srcpos *pos)
+{
+	struct property *p = arena_alloc(&dt->arena, sizeof(*p));
+
+	p->name = name;
+	p->val = val;
+	if (pos)
+		p->pos = *pos;
+	return p;
+}
+
+struct property *prop_new_delete(struct dt *dt, const char *name,
+				 const struct srcpos *pos)
+{
+	struct data empty = { 0 };
+	struct property *p = prop_new(dt, name, empty, pos);
+
+	p->deleted = true;
+	return p;
+}
+
+struct node *node_new(struct dt *dt, const struct srcpos *pos)
+{
+	struct node *n = arena_alloc(&dt->arena, sizeof(*n));
+
+	n->addr_cells = -1;
+	n->size_cells = -1;
+	if (pos)
+		n->pos = *pos;
+	return n;
+}
+
+struct node *node_new_delete(struct dt *dt, const struct srcpos *pos)
+{
+	struct node *n = node_new(dt, pos);
+
+	n->deleted = true;
+	return n;
+}
+
+void node_set_name(struct dt *dt, struct node *n, const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	(void)dt;
+	n->name = name;
+	n->basenamelen = (uint32_t)(at ? (size_t)(at - name) : strlen(name));
+}
+
+void label_add(struct dt *dt, struct label **list, const char *name,
+	       const struct srcpos *pos)
+{
+	struct label *l;
+
+	for_each_label_withdel(*list, l)
+		if (strcmp(l->name, name) == 0) {
+			l->deleted = false;
+			return;
+		}
+	l = arena_alloc(&dt->arena, sizeof(*l));
+	l->name = name;
+	if (pos)
+		l->pos = *pos;
+	l->next = *list;
+	*list = l;
+}
+
+void node_add_label(struct dt *dt, struct node *n, const char *name,
+		    const struct srcpos *pos)
+{
+	struct label *before = n->labels;
+
+	label_add(dt, &n->labels, name, pos);
+	if (n->labels != before) {
+		n->labels->owner = n;
+		hmap_add(&dt->labels, NULL, name, strlen(name), n->labels);
+	}
+}
+
+void node_append_prop(struct node *n, struct property *p)
+{
+	p->next = NULL;
+	if (n->last_prop)
+		n->last_prop->next = p;
+	else
+		n->props = p;
+	n->last_prop = p;
+}
+
+void node_append_child(struct dt *dt, struct node *parent, struct node *child)
+{
+	child->next_sibling = NULL;
+	child->parent = parent;
+	child->fullpath = NULL;
+	if (parent->last_child)
+		parent->last_child->next_sibling = child;
+	else
+		parent->children = child;
+	parent->last_child = child;
+	hmap_add(&dt->children, parent, child->name, strlen(child->name),
+		 child);
+}
+
+/* ---- editing ------------------------------------------------------ */
+
+void prop_delete(struct property *p)
+{
+	struct label *l;
+
+	p->deleted = true;
+	for_each_label(p->labels, l)
+		l->deleted = true;
+}
+
+void node_delete(struct node *n)
+{
+	struct node *c;
+	struct property *p;
+	struct label *l;
+
+	n->deleted = true;
+	for_each_child(n, c)
+		node_delete(c);
+	for_each_property(n, p)
+		prop_delete(p);
+	for_each_label(n->labels, l)
+		l->deleted = true;
+}
+
+void node_delete_prop_by_name(struct node *n, const char *name)
+{
+	struct property *p;
+
+	for_each_property_withdel(n, p)
+		if (strcmp(p->name, name) == 0) {
+			prop_delete(p);
+			return;
+		}
+}
+
+static struct node *first_child_withdel(const struct dt *dt,
+					const struct node *n,
+					const char *name)
+{
+	struct hmap_entry *e = hmap_find(&dt->children, n, name, strlen(name));
+
+	for (; e; e = hmap_next(e)) {
+		struct node *c = e->value;
+
+		if (c->parent == n && !c->merged_away)
+			return c;
+	}
+	return NULL;
+}
+
+void node_delete_child_by_name(struct dt *dt, struct node *n,
+			       const char *name)
+{
+	struct node *c = first_child_withdel(dt, n, name);
+
+	if (c)
+		node_delete(c);
+}
+
+static struct property *find_prop_withdel(struct node *n, const char *name)
+{
+	struct property *p;
+
+	for_each_property_withdel(n, p)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+static void merge_props(struct dt *dt, struct node *old, struct node *new)
+{
+	struct property *np, *next, *op;
+	struct label *l;
+
+	for (np = new->props; np; np = next) {
+		next = np->next;
+		np->next = NULL;
+		if (np->deleted) {
+			node_delete_prop_by_name(old, np->name);
+			continue;
+		}
+		op = find_prop_withdel(old, np->name);
+		if (!op) {
+			node_append_prop(old, np);
+			continue;
+		}
+		for_each_label_withdel(np->labels, l)
+			label_add(dt, &op->labels, l->name, &l->pos);
+		op->val = np->val;
+		op->deleted = false;
+		op->pos = np->pos;
+	}
+	new->props = new->last_prop = NULL;
+}
+
+static void merge_children(struct dt *dt, struct node *old, struct node *new)
+{
+	struct node *nc, *next, *oc;
+
+	for (nc = new->children; nc; nc = next) {
+		next = nc->next_sibling;
+		nc->next_sibling = NULL;
+		nc->parent = NULL;
+		if (nc->deleted) {
+			node_delete_child_by_name(dt, old, nc->name);
+			nc->merged_away = true;
+			continue;
+		}
+		oc = first_child_withdel(dt, old, nc->name);
+		if (oc)
+			node_merge(dt, oc, nc);
+		else
+			node_append_child(dt, old, nc);
+	}
+	new->children = new->last_child = NULL;
+}
+
+struct node *node_merge(struct dt *dt, struct node *old, struct node *new)
+{
+	struct label *l;
+
+	old->deleted = false;
+	for_each_label_withdel(new->labels, l)
+		node_add_label(dt, old, l->name, &l->pos);
+	merge_props(dt, old, new);
+	merge_children(dt, old, new);
+	new->merged_away = true;
+	return old;
+}
+
+void dt_add_orphan(struct dt *dt, struct node *parent, struct node *overlay,
+		   const char *ref, const struct srcpos *pos)
+{
+	struct data d = { 0 };
+	struct property *p;
+	struct node *frag;
+
+	if (ref[0] == '/') {
+		data_add_marker(dt, &d, MARK_TYPE_STRING, ref, pos);
+		data_append(dt, &d, ref, strlen(ref) + 1);
+		p = prop_new(dt, "target-path", d, NULL);
+	} else {
+		data_add_marker(dt, &d, MARK_REF_PHANDLE, ref, pos);
+		data_append_integer(dt, &d, 0xffffffffu, 32);
+		p = prop_new(dt, "target", d, NULL);
+	}
+	node_set_name(dt, overlay, "__overlay__");
+	frag = node_new(dt, NULL);
+	node_append_prop(frag, p);
+	node_append_child(dt, frag, overlay);
+	node_set_name(dt, frag, arena_printf(&dt->arena, "fragment@%u",
+					     dt->next_orphan_fragment++));
+	node_append_child(dt, parent, frag);
+}
+
+void node_append_to_prop(struct dt *dt, struct node *n, const char *name,
+			 const void *p, size_t len, enum marker_type type)
+{
+	struct property *prop = node_get_prop(n, name);
+
+	if (prop) {
+		data_add_marker(dt, &prop->val, type, name, NULL);
+		data_append(dt, &prop->val, p, len);
+		return;
+	}
+	prop = prop_new(dt, name, (struct data){ 0 }, NULL);
+	data_add_marker(dt, &prop->val, type, name, NULL);
+	data_append(dt, &prop->val, p, len);
+	node_append_prop(n, prop);
+}
+
+/* ---- lookups ------------------------------------------------------ */
+
+struct property *node_get_prop(const struct node *n, const char *name)
+{
+	struct property *p;
+
+	for_each_property(n, p)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+struct node *node_get_child(const struct dt *dt, const struct node *n,
+			    const char *name)
+{
+	return node_get_child_n(dt, n, name, strlen(name));
+}
+
+struct node *node_get_child_n(const struct dt *dt, const struct node *n,
+			      const char *name, size_t len)
+{
+	struct hmap_entry *e = hmap_find(&dt->children, n, name, len);
+
+	for (; e; e = hmap_next(e)) {
+		struct node *c = e->value;
+
+		if (c->parent == n && !c->deleted && !c->merged_away)
+			return c;
+	}
+	return NULL;
+}
+
+bool node_is_attached(const struct dt *dt, const struct node *n)
+{
+	for (; n; n = n->parent) {
+		if (n->deleted || n->merged_away)
+			return false;
+		if (n == dt->root)
+			return true;
+	}
+	return false;
+}
+
+struct node *dt_node_by_path(struct dt *dt, const char *path)
+{
+	struct node *n = dt->root;
+
+	if (!n)
+		return NULL;
+	if (!path || !*path)
+		return n->deleted ? NULL : n;
+	while (n && *path) {
+		const char *slash;
+
+		while (*path == '/')
+			path++;
+		if (!*path)
+			break;
+		slash = strchr(path, '/');
+		n = node_get_child_n(dt, n, path,
+				     slash ? (size_t)(slash - path)
+					   : strlen(path));
+		if (!slash)
+			break;
+		path = slash + 1;
+	}
+	return n;
+}
+
+static struct node *label_walk(struct node *n, const char *label)
+{
+	struct node *c, *found;
+	struct label *l;
+
+	for_each_label(n->labels, l)
+		if (strcmp(l->name, label) == 0)
+			return n;
+	for_each_child(n, c) {
+		found = label_walk(c, label);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+struct node *dt_node_by_label(struct dt *dt, const char *label)
+{
+	struct hmap_entry *e;
+	struct node *found = NULL;
+	int live = 0;
+
+	e = hmap_find(&dt->labels, NULL, label, strlen(label));
+	for (; e; e = hmap_next(e)) {
+		struct label *l = e->value;
+
+		if (l->deleted || !node_is_attached(dt, l->owner))
+			continue;
+		if (found != l->owner)
+			live++;
+		found = l->owner;
+	}
+	/* The same label on two nodes is an error reported later; dtc's
+	 * answer meanwhile is the first in tree order. */
+	if (live > 1)
+		return label_walk(dt->root, label);
+	return found;
+}
+
+struct node *dt_node_by_ref(struct dt *dt, const char *ref)
+{
+	if (strcmp(ref, "/") == 0)
+		return dt->root;
+	if (ref[0] == '/')
+		return dt_node_by_path(dt, ref);
+	return dt_node_by_label(dt, ref);
+}
+
+static const void *phandle_key(cell_t ph)
+{
+	return (const void *)(uintptr_t)ph;
+}
+
+static struct node *phandle_walk(struct node *n, cell_t ph)
+{
+	struct node *c, *found;
+
+	if (n->phandle == ph)
+		return n->deleted ? NULL : n;
+	for_each_child(n, c) {
+		found = phandle_walk(c, ph);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+void dt_index_phandle(struct dt *dt, struct node *n)
+{
+	hmap_add(&dt->phandles, phandle_key(n->phandle), "", 0, n);
+}
+
+struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
+{
+	struct hmap_entry *e;
+	struct node *found = NULL;
+	int live = 0;
+
+	if (ph == 0 || ph == 0xffffffffu)
+		return NULL;
+	e = hmap_find(&dt->phandles, phandle_key(ph), "", 0);
+	for (; e; e = hmap_next(e)) {
+		struct node *n = e->value;
+
+		if (n->phandle != ph || !node_is_attached(dt, n))
+			continue;
+		if (found != n)
+			live++;
+		found = n;
+	}
+	if (live > 1)
+		return phandle_walk(dt->root, ph);
+	return found;
+}
+
+cell_t dt_node_phandle(struct dt *dt, struct node *n)
+{
+	struct data d = { 0 };
+
+	if (n->phandle != 0 && n->phandle != 0xffffffffu)
+		return n->phandle;
+	while (dt_node_by_phandle(dt, dt->next_phandle))
+		dt->next_phandle++;
+	n->phandle = dt->next_phandle;
+	dt_index_phandle(dt, n);
+	data_add_marker(dt, &d, MARK_TYPE_U32, NULL, NULL);
+	data_append_cell(dt, &d, n->phandle);
+	if (!node_get_prop(n, "linux,phandle") &&
+	    (dt->phandle_format & PHANDLE_LEGACY))
+		node_append_prop(n, prop_new(dt, "linux,phandle", d, NULL));
+	if (!node_get_prop(n, "phandle") &&
+	    (dt->phandle_format & PHANDLE_EPAPR))
+		node_append_prop(n, prop_new(dt, "phandle", d, NULL));
+	return n->phandle;
+}
+
+const char *node_path(struct dt *dt, struct node *n)
+{
+	const char *pp;
+
+	if (n->fullpath)
+		return n->fullpath;
+	if (!n->parent) {
+		n->fullpath = "/";
+		return n->fullpath;
+	}
+	pp = node_path(dt, n->parent);
+	if (pp[0] == '/' && pp[1] == '\0')
+		n->fullpath = arena_printf(&dt->arena, "/%s", n->name);
+	else
+		n->fullpath = arena_printf(&dt->arena, "%s/%s", pp, n->name);
+	return n->fullpath;
+}
+
+const char *node_unit_address(const struct node *n)
+{
+	if (n->name[n->basenamelen] == '\0')
+		return "";
+	return n->name + n->basenamelen + 1;
+}
+
+cell_t prop_cell(const struct property *p, unsigned int i)
+{
+	const uint8_t *b = p->val.val + 4 * (size_t)i;
+
+	return ((cell_t)b[0] << 24) | ((cell_t)b[1] << 16) |
+	       ((cell_t)b[2] << 8) | b[3];
+}
+
+struct reserve *reserve_new(struct dt *dt, uint64_t addr, uint64_t size,
+			    const struct srcpos *pos)
+{
+	struct reserve *r = arena_alloc(&dt->arena, sizeof(*r));
+
+	r->address = addr;
+	r->size = size;
+	if (pos)
+		r->pos = *pos;
+	return r;
+}
+
+/* ---- sorting (-s) --------------------------------------------------- */
+
+struct sort_item {
+	const char *name;
+	size_t index;
+	void *ptr;
+	uint64_t k1, k2;
+};
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	const struct sort_item *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_reserve(const void *a, const void *b)
+{
+	const struct sort_item *x = a, *y = b;
+
+	if (x->k1 != y->k1)
+		return x->k1 < y->k1 ? -1 : 1;
+	if (x->k2 != y->k2)
+		return x->k2 < y->k2 ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static struct sort_item *items_grow(struct sort_item *v, size_t n,
+				    size_t *cap)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(v, *cap * sizeof(*v));
+}
+
+static void sort_node(struct node *n, struct sort_item **buf, size_t *cap)
+{
+	struct property *p;
+	struct node *c;
+	size_t cnt = 0, i;
+
+	for_each_property_withdel(n, p) {
+		*buf = items_grow(*buf, cnt, cap);
+		(*buf)[cnt] = (struct sort_item){ p->name, cnt, p, 0, 0 };
+		cnt++;
+	}
+	if (cnt) {
+		qsort(*buf, cnt, sizeof(**buf), cmp_by_name);
+		n->props = (*buf)[0].ptr;
+		for (i = 0; i + 1 < cnt; i++)
+			((struct property *)(*buf)[i].ptr)->next =
+				(*buf)[i + 1].ptr;
+		n->last_prop = (*buf)[cnt - 1].ptr;
+		n->last_prop->next = NULL;
+	}
+	cnt = 0;
+	for_each_child_withdel(n, c) {
+		*buf = items_grow(*buf, cnt, cap);
+		(*buf)[cnt] = (struct sort_item){ c->name, cnt, c, 0, 0 };
+		cnt++;
+	}
+	if (cnt) {
+		qsort(*buf, cnt, sizeof(**buf), cmp_by_name);
+		n->children = (*buf)[0].ptr;
+		for (i = 0; i + 1 < cnt; i++)
+			((struct node *)(*buf)[i].ptr)->next_sibling =
+				(*buf)[i + 1].ptr;
+		n->last_child = (*buf)[cnt - 1].ptr;
+		n->last_child->next_sibling = NULL;
+	}
+	for_each_child_withdel(n, c)
+		sort_node(c, buf, cap);
+}
+
+static void sort_reserves(struct dt *dt)
+{
+	struct sort_item *v = NULL;
+	struct reserve *r;
+	size_t n = 0, cap = 0, i;
+
+	for (r = dt->reserves; r; r = r->next) {
+		v = items_grow(v, n, &cap);
+		v[n] = (struct sort_item){ "", n, r, r->address, r->size };
+		n++;
+	}
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_reserve);
+		dt->reserves = v[0].ptr;
+		for (i = 0; i + 1 < n; i++)
+			((struct reserve *)v[i].ptr)->next = v[i + 1].ptr;
+		((struct reserve *)v[n - 1].ptr)->next = NULL;
+	}
+	free(v);
+}
+
+void dt_sort(struct dt *dt)
+{
+	struct sort_item *buf = NULL;
+	size_t cap = 0;
+
+	sort_reserves(dt);
+	if (dt->root)
+		sort_node(dt->root, &buf, &cap);
+	free(buf);
+}
+
+/* ---- diagnostics about nodes --------------------------------------- */
+
+static struct srcpos where(struct dt *dt, struct node *n, struct property *p)
+{
+	struct srcpos pos = { 0 };
+	const struct srcpos *src = p ? &p->pos : &n->pos;
+
+	if (src->file && !dt->from_blob)
+		return *src;
+	if (p)
+		pos.file = arena_printf(&dt->arena, "%s:%s:%s",
+					dt->input_name ? dt->input_name : "",
+					node_path(dt, n), p->name);
+	else
+		pos.file = arena_printf(&dt->arena, "%s:%s",
+					dt->input_name ? dt->input_name : "",
+					node_path(dt, n));
+	return pos;
+}
+
+static void vdiag_node(struct dt *dt, enum diag_level level, struct node *n,
+		       struct property *p, const char *check, const char *fmt,
+		       va_list ap)
+{
+	struct srcpos pos = where(dt, n, p);
+	char *msg;
+	va_list ap2;
+	int len;
+
+	va_copy(ap2, ap);
+	len = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	msg = xmalloc((size_t)len + 1);
+	vsnprintf(msg, (size_t)len + 1, fmt, ap);
+	diag_at(level, &pos, check, "%s", msg);
+	free(msg);
+}
+
+void diag_node(struct dt *dt, enum diag_level level, struct node *n,
+	       const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag_node(dt, level, n, NULL, check, fmt, ap);
+	va_end(ap);
+}
+
+void diag_prop(struct dt *dt, enum diag_level level, struct node *n,
+	       struct property *p, const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag_node(dt, level, n, p, check, fmt, ap);
+	va_end(ap);
+}

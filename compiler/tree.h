@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The data model every stage shares: a device tree of nodes and properties,
+ * each keeping its source position, plus the indexes that replace dtc's
+ * whole-tree walks (labels, children by name, phandles).
+ *
+ * Semantics follow dtc 1.6.1 where output bytes depend on them: deleted
+ * nodes and properties stay in their lists (flagged) so a later definition
+ * revives them in place; labels are prepended; new properties and children
+ * are appended.
+ */
+#ifndef DOMC_TREE_H
+#define DOMC_TREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "hmap.h"
+
+typedef uint32_t cell_t;
+
+/* ---- property values ---------------------------------------------- */
+
+enum marker_type {
+	MARK_NONE,
+	MARK_REF_PHANDLE,	/* 4 bytes at offset get the phandle of ref */
+	MARK_REF_PATH,		/* ref's full path is inserted at offset */
+	MARK_LABEL,		/* a label inside a value */
+	MARK_TYPE_U8,		/* the value is typed from offset on */
+	MARK_TYPE_U16,
+	MARK_TYPE_U32,
+	MARK_TYPE_U64,
+	MARK_TYPE_STRING,
+};
+
+struct marker {
+	enum marker_type type;
+	uint32_t offset;
+	const char *ref;	/* label or path; NULL for plain type marks */
+	struct srcpos pos;
+	struct marker *next;
+};
+
+struct data {
+	uint8_t *val;
+	uint32_t len, cap;
+	struct marker *markers;	/* sorted by offset (by construction) */
+	struct marker *last_marker;
+};
+
+struct dt;
+
+void data_append(struct dt *dt, struct data *d, const void *p, size_t len);
+void data_append_cell(struct dt *dt, struct data *d, cell_t v);
+/* bits: 8, 16, 32 or 64; big-endian */
+void data_append_integer(struct dt *dt, struct data *d, uint64_t v, int bits);
+void data_append_byte(struct dt *dt, struct data *d, uint8_t b);
+struct marker *data_add_marker(struct dt *dt, struct data *d,
+			       enum marker_type type, const char *ref,
+			       const struct srcpos *pos);
+/* d1 followed by d2 (d2's markers shifted); d2 is consumed. */
+void data_merge(struct dt *dt, struct data *d1, struct data *d2);
+/* Insert len bytes at m's offset; later markers move along. */
+void data_insert_at_marker(struct dt *dt, struct data *d, struct marker *m,
+			   const void *p, size_t len);
+bool data_is_one_string(const struct data *d);
+
+/* ---- labels, properties, nodes ------------------------------------- */
+
+struct node;
+
+struct label {
+	const char *name;
+	bool deleted;
+	struct srcpos pos;
+	struct node *owner;	/* node it names, for the label index */
+	struct label *next;
+};
+
+struct property {
+	const char *name;
+	struct data val;
+	bool deleted;
+	struct label *labels;
+	struct srcpos pos;
+	struct property *next;
+};
+
+struct node {
+	const char *name;	/* with unit address; "" for the root */
+	uint32_t basenamelen;	/* length of the part before '@' */
+	struct property *props, *last_prop;
+	struct node *children, *last_child, *next_sibling, *parent;
+	struct label *labels;
+	struct srcpos pos;
+	const char *fullpath;	/* set by node_path(), cached */
+	cell_t phandle;		/* 0: none; set by resolve */
+	int addr_cells, size_cells;	/* -1: not known */
+	bool deleted;
+	bool merged_away;	/* contents moved into another node */
+	bool omit_if_unused, is_referenced;
+};
+
+#define for_each_property_withdel(n, p) \
+	for ((p) = (n)->props; (p); (p) = (p)->next)
+#define for_each_property(n, p) \
+	for_each_property_withdel(n, p) \
+		if (!(p)->deleted)
+#define for_each_child_withdel(n, c) \
+	for ((c) = (n)->children; (c); (c) = (c)->next_sibling)
+#define for_each_child(n, c) \
+	for_each_child_withdel(n, c) \
+		if (!(c)->deleted)
+#define for_each_label_withdel(l0, l) \
+	for ((l) = (l0); (l); (l) = (l)->next)
+#define for_each_label(l0, l) \
+	for_each_label_withdel(l0, l) \
+		if (!(l)->deleted)
+#define for_each_marker(m0, m) \
+	for ((m) = (m0); (m); (m) = (m)->next)
+#define for_each_marker_of_type(m0, m, t) \
+	for_each_marker(m0, m) \
+		if ((m)->type == (t))
+
+struct reserve {
+	uint64_t address, size;
+	struct label *labels;
+	struct srcpos pos;
+	struct reserve *next;
+};
+
+/* DTS header flags */
+#define DTSF_V1		0x1
+#define DTSF_PLUGIN	0x2
+
+/* -H */
+#define PHANDLE_LEGACY	0x1
+#define PHANDLE_EPAPR	0x2
+#define PHANDLE_BOTH	0x3
+
+struct dt {
+	struct arena arena;
+	struct node *root;
+	struct reserve *reserves;
+	unsigned int dtsflags;
+	uint32_t boot_cpuid_phys;
+	bool from_blob;		/* read with -I dtb: positions are paths */
+	const char *input_name;
+
+	struct hmap labels;	/* label name -> struct label (nodes only) */
+	struct hmap children;	/* (parent, name) -> child node */
+	struct hmap phandles;	/* (phandle) -> node */
+	cell_t next_phandle;	/* dtc's allocator cursor */
+	unsigned int next_orphan_fragment;
+	int phandle_format;
+};
+
+struct dt *dt_new(void);
+void dt_free(struct dt *dt);
+
+/* Building (front end and blob reader) */
+struct property *prop_new(struct dt *dt, const char *name, struct data val,
+			  const struct srcpos *pos);
+struct property *prop_new_delete(struct dt *dt, const char *name,
+				 const struct srcpos *pos);
+struct node *node_new(struct dt *dt, const struct srcpos *pos);
+struct node *node_new_delete(struct dt *dt, const struct srcpos *pos);
+void node_set_name(struct dt *dt, struct node *n, const char *name);
+/* A label on a node, property or reserve entry (dtc: add_label). */
+void node_add_label(struct dt *dt, struct node *n, const char *name,
+		    const struct srcpos *pos);
+void label_add(struct dt *dt, struct label **list, const char *name,
+	       const struct srcpos *pos);
+void node_append_prop(struct node *n, struct property *p);
+void node_append_child(struct dt *dt, struct node *parent,
+		       struct node *child);
+
+/* Tree editing with dtc's semantics */
+struct node *node_merge(struct dt *dt, struct node *old, struct node *new);
+void node_delete(struct node *n);
+void prop_delete(struct property *p);
+void node_delete_prop_by_name(struct node *n, const char *name);
+void node_delete_child_by_name(struct dt *dt, struct node *n,
+			       const char *name);
+/* /plugin/ fragment@N { target = <&ref>; __overlay__ { ... } } */
+void dt_add_orphan(struct dt *dt, struct node *parent, struct node *overlay,
+		   const char *ref, const struct srcpos *pos);
+/* Append (or create) property name with a typed chunk (dtc's
+ * append_to_property). */
+void node_append_to_prop(struct dt *dt, struct node *n, const char *name,
+			 const void *p, size_t len, enum marker_type type);
+
+/* Lookups (skip deleted nodes, as dtc's for_each_child does) */
+struct property *node_get_prop(const struct node *n, const char *name);
+struct node *node_get_child(const struct dt *dt, const struct node *n,
+			    const char *name);
+struct node *node_get_child_n(const struct dt *dt, const struct node *n,
+			      const char *name, size_t len);
+struct node *dt_node_by_path(struct dt *dt, const char *path);
+struct node *dt_node_by_label(struct dt *dt, const char *label);
+/* "/" or a path starting with '/' or a label */
+struct node *dt_node_by_ref(struct dt *dt, const char *ref);
+struct node *dt_node_by_phandle(struct dt *dt, cell_t phandle);
+/* Record n's phandle in the index (after setting n->phandle). */
+void dt_index_phandle(struct dt *dt, struct node *n);
+/* dtc's get_node_phandle: allocate and add phandle properties. */
+cell_t dt_node_phandle(struct dt *dt, struct node *n);
+
+const char *node_path(struct dt *dt, struct node *n);
+const char *node_unit_address(const struct node *n);
+bool node_is_attached(const struct dt *dt, const struct node *n);
+
+cell_t prop_cell(const struct property *p, unsigned int i);
+
+/* Reserve map */
+struct reserve *reserve_new(struct dt *dt, uint64_t addr, uint64_t size,
+			    const struct srcpos *pos);
+
+/* -s */
+void dt_sort(struct dt *dt);
+
+/* Diagnostics that name a node or property: source position for DTS
+ * input, "blob: /path: " for DTB input. */
+void diag_node(struct dt *dt, enum diag_level level, struct node *n,
+	       const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void diag_prop(struct dt *dt, enum diag_level level, struct node *n,
+	       struct property *p, const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+#endif
