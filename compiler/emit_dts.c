@@ -270,7 +270,7 @@ static void write_value_chunks(FILE *f, const struct data *d,
 				continue;
 			/* untyped bytes (dtc asserts): show them as bytes */
 			emit = MARK_TYPE_U8;
-			fputs(group_open(emit), f);
+			fprintf(f, "%s%s", off ? "" : " ", group_open(emit));
 		}
 		write_chunk(f, emit, d->val + off, chunk);
 		if (chunk == group) {
@@ -316,7 +316,7 @@ static void open_node(FILE *f, struct node *n, int level)
 	for_each_property(n, p) {
 		write_indent(f, level + 1);
 		write_labels(f, p->labels);
-		fputs(p->name, f);
+		fputs(p->name ? p->name : "", f);
 		write_value(f, p);
 	}
 }
