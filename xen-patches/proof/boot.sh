@@ -7,7 +7,9 @@
 # XEN is a hypervisor binary (xen/xen) or a Xen source tree in which it was
 # built (TREE/xen/xen).  WORKDIR is a scratch directory (created).  Each
 # DOMAIN is NAME (no domid property), NAME=ID (domid = <ID>) or NAME=raw:CELLS
-# (domid = <CELLS>, e.g. "raw:1 2" for a two-cell property).  Every guest
+# (domid = <CELLS>, e.g. "raw:1 2" for a two-cell property), optionally
+# followed by ";PROPERTIES" copied into the node (e.g. ";capabilities = <2>;").
+# Every guest
 # prints "guest NAME" through HYPERVISOR_console_io, so Xen shows it as
 # "(dN) guest NAME".  The run stops at the first "Panic on CPU", once every
 # guest has printed, or after BOOT_TIMEOUT seconds (default 30).
@@ -58,7 +60,15 @@ if [ -n "${BOOT_EVTCHN:-}" ]; then
     IFS=: read -r ev_name ev_port ev_peer ev_peerport <<< "$BOOT_EVTCHN"
 fi
 addr=$((0x50000000))
+if [ -n "${BOOT_DOM0:-}" ]; then
+    # A classic dom0: a kernel module directly under /chosen.
+    set -- "@dom0" "$@"
+fi
 for dom in "$@"; do
+    extra=
+    case $dom in
+        *\;*) extra=${dom#*;}; dom=${dom%%;*} ;;
+    esac
     name=${dom%%=*}
     prop=
     if [ "$dom" != "$name" ]; then
@@ -83,6 +93,17 @@ for dom in "$@"; do
     "${cross}objcopy" -O binary "$work/guest-$name.elf" "$bin"
     size=$(stat -c %s "$bin")
     hex=$(printf '0x%x' "$addr")
+    if [ "$name" = "@dom0" ]; then
+        cat >> "$work/boot.dts" <<EOT
+        module@${hex#0x} {
+            compatible = "multiboot,kernel", "multiboot,module";
+            reg = <0x0 $hex 0x0 $(printf '0x%x' "$size")>;
+        };
+EOT
+        loader+=(-device "loader,file=$bin,addr=$hex,force-raw=on")
+        addr=$((addr + 0x100000))
+        continue
+    fi
     cat >> "$work/boot.dts" <<EOT
         $name {
             compatible = "xen,domain";
@@ -92,6 +113,7 @@ for dom in "$@"; do
             memory = <0x0 0x10000>;
             $prop
             $evtchn
+            $extra
             module@${hex#0x} {
                 compatible = "multiboot,kernel", "multiboot,module";
                 reg = <0x0 $hex 0x0 $(printf '0x%x' "$size")>;
