@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Flattening the tree into a device tree blob (-O dtb), byte for byte as
+ * dtc 1.6.1 lays it out.
+ */
+#ifndef DOMC_EMIT_DTB_H
+#define DOMC_EMIT_DTB_H
+
+#include <stddef.h>
+
+#include "tree.h"
+
+#define DTB_DEFAULT_VERSION	17
+
+/* dtc's -V, -R, -S, -p and -a; all zero except version by default. */
+struct dtb_options {
+	int version;
+	int reserve_slots;	/* extra empty reserve map entries */
+	long min_size;		/* pad the blob to at least this size */
+	long pad;		/* append this many zero bytes */
+	long align;		/* pad the total size to a power of two */
+};
+
+#define DTB_OPTIONS_DEFAULT \
+	((struct dtb_options){ .version = DTB_DEFAULT_VERSION })
+
+/*
+ * Flatten dt (NULL opt: defaults). On success *out is a malloc'd blob of
+ * *outlen bytes, owned by the caller, and 0 is returned; otherwise the
+ * problem has been reported and -1 is returned.
+ */
+int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
+		size_t *outlen);
+
+#endif
