@@ -53,6 +53,12 @@ void diag_add_source(const char *name, const char *buf, size_t len)
 	ds.sources = s;
 }
 
+void diag_adopt_source(const char *name, char *buf, size_t len)
+{
+	diag_add_source(name, buf, len);
+	ds.sources->owned = buf;
+}
+
 static struct diag_source *load_source(const char *name)
 {
 	struct diag_source *s;

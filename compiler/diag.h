@@ -33,6 +33,8 @@ void diag_set_carets(bool on);
 
 /* Text the caret line is taken from; the buffer must outlive diag use. */
 void diag_add_source(const char *name, const char *buf, size_t len);
+/* Same, and diag frees buf (with free()) in diag_reset(). */
+void diag_adopt_source(const char *name, char *buf, size_t len);
 
 void diag_at(enum diag_level level, const struct srcpos *pos,
 	     const char *check, const char *fmt, ...)

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Checks and the fixups dtc runs as checks (phandle and path references,
+ * /omit-if-no-ref/), in dtc 1.6.1's order: each check walks the whole tree
+ * before the next starts, and a check whose prerequisite failed is skipped,
+ * because output bytes (phandle numbers) depend on that order.
+ */
+#ifndef DOMC_CHECKS_H
+#define DOMC_CHECKS_H
+
+#include <stdbool.h>
+
+#include "tree.h"
+
+struct check_options {
+	bool generate_symbols;	/* -@: labelled nodes keep omit-if-no-ref */
+};
+
+/* -W / -E name or no-name; false if the name is unknown. */
+bool checks_set_level(const char *arg, bool is_error);
+/* Runs every enabled check; true if an error-level check failed. */
+bool checks_run(struct dt *dt, const struct check_options *opt);
+/* Prints the check names with their levels (--list-checks). */
+void checks_list(void);
+
+#endif

@@ -1,0 +1,151 @@
+/* dtc 1.6.1 check names not implemented yet, with dtc's default levels. */
+PENDING(address_cells_is_cell, true);
+PENDING(size_cells_is_cell, true);
+PENDING(device_type_is_string, true);
+PENDING(model_is_string, true);
+PENDING(status_is_string, true);
+PENDING(label_is_string, true);
+PENDING(compatible_is_string_list, true);
+PENDING(names_is_string_list, true);
+PENDING(property_name_chars_strict, false);
+PENDING(node_name_chars_strict, false);
+PENDING(addr_size_cells, true);
+PENDING(reg_format, true);
+PENDING(ranges_format, true);
+PENDING(dma_ranges_format, true);
+PENDING(unit_address_vs_reg, true);
+PENDING(unit_address_format, true);
+PENDING(pci_bridge, true);
+PENDING(pci_device_reg, true);
+PENDING(pci_device_bus_num, true);
+PENDING(simple_bus_bridge, true);
+PENDING(simple_bus_reg, true);
+PENDING(i2c_bus_bridge, true);
+PENDING(i2c_bus_reg, true);
+PENDING(spi_bus_bridge, true);
+PENDING(spi_bus_reg, true);
+PENDING(avoid_default_addr_size, true);
+PENDING(avoid_unnecessary_addr_size, true);
+PENDING(unique_unit_address, true);
+PENDING(unique_unit_address_if_enabled, false);
+PENDING(obsolete_chosen_interrupt_controller, true);
+PENDING(chosen_node_is_root, true);
+PENDING(chosen_node_bootargs, true);
+PENDING(chosen_node_stdout_path, true);
+PENDING(clocks_property, true);
+PENDING(clocks_is_cell, true);
+PENDING(cooling_device_property, true);
+PENDING(cooling_device_is_cell, true);
+PENDING(dmas_property, true);
+PENDING(dmas_is_cell, true);
+PENDING(hwlocks_property, true);
+PENDING(hwlocks_is_cell, true);
+PENDING(interrupts_extended_property, true);
+PENDING(interrupts_extended_is_cell, true);
+PENDING(io_channels_property, true);
+PENDING(io_channels_is_cell, true);
+PENDING(iommus_property, true);
+PENDING(iommus_is_cell, true);
+PENDING(mboxes_property, true);
+PENDING(mboxes_is_cell, true);
+PENDING(msi_parent_property, true);
+PENDING(msi_parent_is_cell, true);
+PENDING(mux_controls_property, true);
+PENDING(mux_controls_is_cell, true);
+PENDING(phys_property, true);
+PENDING(phys_is_cell, true);
+PENDING(power_domains_property, true);
+PENDING(power_domains_is_cell, true);
+PENDING(pwms_property, true);
+PENDING(pwms_is_cell, true);
+PENDING(resets_property, true);
+PENDING(resets_is_cell, true);
+PENDING(sound_dai_property, true);
+PENDING(sound_dai_is_cell, true);
+PENDING(thermal_sensors_property, true);
+PENDING(thermal_sensors_is_cell, true);
+PENDING(deprecated_gpio_property, false);
+PENDING(gpios_property, true);
+PENDING(interrupts_property, true);
+PENDING(interrupt_provider, true);
+PENDING(alias_paths, true);
+PENDING(graph_nodes, true);
+PENDING(graph_child_address, true);
+PENDING(graph_port, true);
+PENDING(graph_endpoint, true);
+#define PENDING_CHECKS \
+	&address_cells_is_cell, \
+	&size_cells_is_cell, \
+	&device_type_is_string, \
+	&model_is_string, \
+	&status_is_string, \
+	&label_is_string, \
+	&compatible_is_string_list, \
+	&names_is_string_list, \
+	&property_name_chars_strict, \
+	&node_name_chars_strict, \
+	&addr_size_cells, \
+	&reg_format, \
+	&ranges_format, \
+	&dma_ranges_format, \
+	&unit_address_vs_reg, \
+	&unit_address_format, \
+	&pci_bridge, \
+	&pci_device_reg, \
+	&pci_device_bus_num, \
+	&simple_bus_bridge, \
+	&simple_bus_reg, \
+	&i2c_bus_bridge, \
+	&i2c_bus_reg, \
+	&spi_bus_bridge, \
+	&spi_bus_reg, \
+	&avoid_default_addr_size, \
+	&avoid_unnecessary_addr_size, \
+	&unique_unit_address, \
+	&unique_unit_address_if_enabled, \
+	&obsolete_chosen_interrupt_controller, \
+	&chosen_node_is_root, \
+	&chosen_node_bootargs, \
+	&chosen_node_stdout_path, \
+	&clocks_property, \
+	&clocks_is_cell, \
+	&cooling_device_property, \
+	&cooling_device_is_cell, \
+	&dmas_property, \
+	&dmas_is_cell, \
+	&hwlocks_property, \
+	&hwlocks_is_cell, \
+	&interrupts_extended_property, \
+	&interrupts_extended_is_cell, \
+	&io_channels_property, \
+	&io_channels_is_cell, \
+	&iommus_property, \
+	&iommus_is_cell, \
+	&mboxes_property, \
+	&mboxes_is_cell, \
+	&msi_parent_property, \
+	&msi_parent_is_cell, \
+	&mux_controls_property, \
+	&mux_controls_is_cell, \
+	&phys_property, \
+	&phys_is_cell, \
+	&power_domains_property, \
+	&power_domains_is_cell, \
+	&pwms_property, \
+	&pwms_is_cell, \
+	&resets_property, \
+	&resets_is_cell, \
+	&sound_dai_property, \
+	&sound_dai_is_cell, \
+	&thermal_sensors_property, \
+	&thermal_sensors_is_cell, \
+	&deprecated_gpio_property, \
+	&gpios_property, \
+	&interrupts_property, \
+	&interrupt_provider, \
+	&alias_paths, \
+	&graph_nodes, \
+	&graph_child_address, \
+	&graph_port, \
+	&graph_endpoint, \
+

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Front end driver: file reading, the /include/ stack, cpp line markers,
+ * positions, escapes and /incbin/, around the generated lexer and parser.
+ */
+#include "frontend.h"
+#include "parse.h"
+#include "dts.tab.h"
+#include "dts.lex.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *intern(struct parse_ctx *ctx, const char *s, size_t len)
+{
+	return arena_strndup(&ctx->dt->arena, s, len);
+}
+
+void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
+	       const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_at(DIAG_ERROR, loc, NULL, "%s", msg);
+	ctx->lexical_error_pending = true;
+}
+
+void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
+		    const char *text, size_t len)
+{
+	struct dts_input *in = ctx->input;
+	const char *p = text, *end = text + len, *nl;
+
+	ctx->lexical_error_pending = false;
+	loc->file = in->name;
+	loc->line = in->line;
+	loc->col = in->col;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		in->line++;
+		in->col = 1;
+		p = nl + 1;
+	}
+	in->col += (uint32_t)(end - p);
+	/* The token's last character: one before the next position. */
+	if (len && text[len - 1] == '\n') {
+		loc->end_line = in->line - 1;
+		loc->end_col = loc->col;
+	} else {
+		loc->end_line = in->line;
+		loc->end_col = in->col > 1 ? in->col - 1 : 1;
+	}
+}
+
+/* ---- reading files ---------------------------------------------------- */
+
+static char *dir_of(struct parse_ctx *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return NULL;
+	return arena_strndup(&ctx->dt->arena, path,
+			     slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* Reads all of f into a buffer with two NULs after it. */
+static char *slurp(FILE *f, size_t *lenp, const char **why)
+{
+	size_t cap = 64 * 1024, len = 0, n;
+	char *buf = xmalloc(cap + 2);
+
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			if (cap >= (size_t)DTS_MAX_FILE_SIZE) {
+				free(buf);
+				*why = "file larger than 1 GiB";
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 2);
+		}
+	}
+	if (ferror(f)) {
+		*why = strerror(errno ? errno : EIO);
+		free(buf);
+		return NULL;
+	}
+	buf[len] = buf[len + 1] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+static FILE *open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) != 0) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*why = "is a directory";
+		return NULL;
+	}
+	f = fopen(path, "rb");
+	if (!f)
+		*why = strerror(errno);
+	return f;
+}
+
+/*
+ * dtc's search order: absolute as is; else the including file's directory,
+ * then each -i directory. Returns the path opened, or NULL with *why set
+ * from the first attempt.
+ */
+static FILE *open_relative(struct parse_ctx *ctx, const char *name,
+			   const char **path_out, const char **why)
+{
+	const struct dts_options *opt = ctx->opt;
+	const char *first_why = NULL, *path;
+	const char *dir = ctx->input ? ctx->input->dir : NULL;
+	FILE *f;
+	int i;
+
+	if (name[0] == '/' || !dir)
+		path = name;
+	else
+		path = arena_printf(&ctx->dt->arena, "%s/%s", dir, name);
+	f = open_regular(path, &first_why);
+	for (i = 0; !f && name[0] != '/' && opt && i < opt->n_include_dirs;
+	     i++) {
+		const char *ignored;
+
+		path = arena_printf(&ctx->dt->arena, "%s/%s",
+				    opt->include_dirs[i], name);
+		f = open_regular(path, &ignored);
+	}
+	*why = first_why;
+	*path_out = path;
+	if (f && opt && opt->depfile)
+		fprintf(opt->depfile, " %s", path);
+	return f;
+}
+
+static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
+				   size_t len, const char *name,
+				   const char *real_path)
+{
+	struct dts_input *in = arena_alloc(&ctx->dt->arena, sizeof(*in));
+
+	in->buf = buf;
+	in->len = len;
+	in->name = arena_strdup(&ctx->dt->arena, name);
+	in->dir = real_path ? dir_of(ctx, real_path) : NULL;
+	in->line = 1;
+	in->col = 1;
+	in->prev = ctx->input;
+	in->next_all = ctx->all_inputs;
+	ctx->all_inputs = in;
+	diag_adopt_source(in->name, buf, len);
+	return in;
+}
+
+bool lex_push_include(struct parse_ctx *ctx, const char *text, size_t len,
+		      const struct srcpos *loc)
+{
+	const char *q = memchr(text, '"', len), *path, *why;
+	struct data name = { 0 };
+	size_t flen;
+	char *buf;
+	FILE *f;
+
+	dts_unescape(ctx, q + 1, (size_t)(text + len - q - 2), &name, loc);
+	if (ctx->include_depth >= DTS_MAX_INCLUDE_DEPTH) {
+		lex_error(ctx, loc, "includes nested more than %d deep "
+			  "(an include cycle?)", DTS_MAX_INCLUDE_DEPTH);
+		ctx->fatal = true;
+		return false;
+	}
+	f = open_relative(ctx, (const char *)name.val, &path, &why);
+	if (!f) {
+		lex_error(ctx, loc, "cannot open include file \"%s\": %s",
+			  (const char *)name.val, why);
+		ctx->fatal = true;
+		return false;
+	}
+	buf = slurp(f, &flen, &why);
+	fclose(f);
+	if (!buf) {
+		lex_error(ctx, loc, "cannot read include file \"%s\": %s",
+			  path, why);
+		ctx->fatal = true;
+		return false;
+	}
+	ctx->input = input_new(ctx, buf, flen, path, path);
+	ctx->include_depth++;
+	return true;
+}
+
+bool lex_pop_input(struct parse_ctx *ctx)
+{
+	if (!ctx->input->prev)
+		return false;
+	ctx->input = ctx->input->prev;
+	ctx->include_depth--;
+	return true;
+}
+
+void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
+		     const struct srcpos *loc)
+{
+	const char *p = text, *q1 = memchr(text, '"', len), *q2;
+	struct data name = { 0 };
+	unsigned long line;
+
+	while (*p < '0' || *p > '9')
+		p++;
+	line = strtoul(p, NULL, 10);
+	for (q2 = text + len - 1; *q2 != '"'; q2--)
+		;
+	dts_unescape(ctx, q1 + 1, (size_t)(q2 - q1 - 1), &name, loc);
+	if (name.len && memchr(name.val, '\0', name.len - 1)) {
+		lex_error(ctx, loc, "NUL in line marker file name");
+		return;
+	}
+	ctx->input->name = name.len ? (const char *)name.val : "";
+	/* The marker names the line after it; its newline comes next. */
+	ctx->input->line = (uint32_t)(line ? line - 1 : 0);
+}
+
+/* ---- escapes ---------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char escape_char(struct parse_ctx *ctx, const char *s, size_t len,
+			size_t *i, const struct srcpos *loc)
+{
+	char c = s[*i];
+	unsigned int v = 0;
+	size_t n;
+
+	(*i)++;
+	switch (c) {
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 't': return '\t';
+	case 'n': return '\n';
+	case 'v': return '\v';
+	case 'f': return '\f';
+	case 'r': return '\r';
+	case 'x':
+		for (n = 0; n < 2 && *i < len && hexval(s[*i]) >= 0; n++)
+			v = v * 16 + (unsigned int)hexval(s[(*i)++]);
+		if (!n)
+			lex_error(ctx, loc, "\\x used with no following "
+				  "hex digits");
+		return (char)v;
+	default:
+		if (c < '0' || c > '7')
+			return c;
+		v = (unsigned int)(c - '0');
+		for (n = 1; n < 3 && *i < len && s[*i] >= '0' && s[*i] <= '7';
+		     n++)
+			v = v * 8 + (unsigned int)(s[(*i)++] - '0');
+		return (char)v;
+	}
+}
+
+void dts_unescape(struct parse_ctx *ctx, const char *s, size_t len,
+		  struct data *out, const struct srcpos *loc)
+{
+	struct dt *dt = ctx->dt;
+	size_t i = 0, start;
+
+	data_add_marker(dt, out, MARK_TYPE_STRING, NULL, loc);
+	while (i < len) {
+		start = i;
+		while (i < len && s[i] != '\\')
+			i++;
+		data_append(dt, out, s + start, i - start);
+		if (i < len) {
+			char c;
+
+			i++;
+			if (i >= len) {
+				data_append_byte(dt, out, '\\');
+				break;
+			}
+			c = escape_char(ctx, s, len, &i, loc);
+			data_append_byte(dt, out, (uint8_t)c);
+		}
+	}
+	data_append_byte(dt, out, 0);
+}
+
+/* ---- /incbin/ ----------------------------------------------------------- */
+
+bool dts_incbin(struct parse_ctx *ctx, struct data *d, const struct data *fname,
+		bool slice, uint64_t offset, uint64_t len,
+		const struct srcpos *loc)
+{
+	const char *name = (const char *)fname->val, *path, *why;
+	size_t flen;
+	char *buf;
+	FILE *f = open_relative(ctx, name, &path, &why);
+
+	if (!f) {
+		diag_at(DIAG_ERROR, loc, NULL,
+			"cannot open /incbin/ file \"%s\": %s", name, why);
+		return false;
+	}
+	buf = slurp(f, &flen, &why);
+	fclose(f);
+	if (!buf) {
+		diag_at(DIAG_ERROR, loc, NULL,
+			"cannot read /incbin/ file \"%s\": %s", path, why);
+		return false;
+	}
+	if (slice && (offset > flen || len > flen - offset)) {
+		diag_at(DIAG_ERROR, loc, NULL,
+			"/incbin/ of \"%s\": %llu bytes at offset %llu, "
+			"but the file has %zu", name, (unsigned long long)len,
+			(unsigned long long)offset, flen);
+		free(buf);
+		return false;
+	}
+	if (!slice) {
+		offset = 0;
+		len = flen;
+	}
+	data_append(ctx->dt, d, buf + offset, (size_t)len);
+	free(buf);
+	return true;
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+static struct dt *parse_input(struct parse_ctx *ctx)
+{
+	yyscan_t sc;
+	int rc;
+
+	if (yylex_init_extra(ctx, &sc) != 0) {
+		diag_plain(DIAG_ERROR, "cannot initialise the lexer");
+		return NULL;
+	}
+	ctx->scanner = sc;
+	yy_scan_buffer(ctx->input->buf, ctx->input->len + 2, sc);
+	rc = yyparse(sc, ctx);
+	yylex_destroy(sc);
+	if (rc == 2)
+		diag_plain(DIAG_ERROR, "parser out of memory");
+	if (!ctx->dt->root && !diag_error_count())
+		diag_plain(DIAG_ERROR, "no root node");
+	return ctx->dt;
+}
+
+struct dt *dts_parse_buffer(const char *name, const char *buf, size_t len,
+			    const struct dts_options *opt)
+{
+	struct parse_ctx ctx = { 0 };
+	char *copy = xmalloc(len + 2);
+	struct dt *dt;
+
+	memcpy(copy, buf, len);
+	copy[len] = copy[len + 1] = '\0';
+	ctx.dt = dt_new();
+	ctx.dt->input_name = arena_strdup(&ctx.dt->arena, name);
+	ctx.opt = opt;
+	ctx.input = input_new(&ctx, copy, len, name, NULL);
+	dt = parse_input(&ctx);
+	return dt;
+}
+
+struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
+{
+	struct parse_ctx ctx = { 0 };
+	const char *why = NULL, *path = name;
+	size_t len;
+	char *buf;
+	FILE *f;
+	struct dt *dt;
+
+	ctx.dt = dt_new();
+	ctx.opt = opt;
+	if (strcmp(name, "-") == 0) {
+		f = stdin;
+		path = "<stdin>";
+	} else {
+		f = open_regular(name, &why);
+	}
+	ctx.dt->input_name = arena_strdup(&ctx.dt->arena, path);
+	if (!f) {
+		diag_plain(DIAG_ERROR, "cannot open \"%s\": %s", name, why);
+		dt_free(ctx.dt);
+		return NULL;
+	}
+	if (opt && opt->depfile)
+		fprintf(opt->depfile, " %s", path);
+	buf = slurp(f, &len, &why);
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		diag_plain(DIAG_ERROR, "cannot read \"%s\": %s", name, why);
+		dt_free(ctx.dt);
+		return NULL;
+	}
+	ctx.input = input_new(&ctx, buf, len, path,
+			      f == stdin ? NULL : name);
+	dt = parse_input(&ctx);
+	return dt;
+}

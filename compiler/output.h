@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Output files are written under a temporary name beside the target and
+ * renamed only when complete, so a failing run never leaves a truncated or
+ * stale file behind.
+ */
+#ifndef DOMC_OUTPUT_H
+#define DOMC_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* "-" is stdout. Reports errors through diag. */
+bool output_write_file(const char *name, const void *buf, size_t len);
+
+/* A text output built with stdio (dependency file, reports). */
+struct output {
+	FILE *f;
+	char *tmp_name;
+	const char *name;
+};
+bool output_open_text(struct output *o, const char *name);
+bool output_commit_text(struct output *o);
+void output_discard_text(struct output *o);
+
+/* Whole file ("-": stdin) into a malloc'd buffer; *why on failure (to be
+ * freed by the caller). */
+void *output_slurp(const char *name, size_t *len, char **why);
+
+#endif

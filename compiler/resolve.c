@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "resolve.h"
+
+#include <string.h>
+
+/* An existing child of the root, or a new one appended to it. */
+static struct node *root_child(struct dt *dt, const char *name)
+{
+	struct node *n = node_get_child(dt, dt->root, name);
+
+	if (n)
+		return n;
+	n = node_new(dt, NULL);
+	node_set_name(dt, n, arena_strdup(&dt->arena, name));
+	node_append_child(dt, dt->root, n);
+	return n;
+}
+
+static bool any_label(struct node *n)
+{
+	struct node *c;
+
+	if (n->labels)
+		return true;
+	for_each_child(n, c)
+		if (any_label(c))
+			return true;
+	return false;
+}
+
+static void label_tree(struct dt *dt, struct node *an, struct node *n,
+		       bool alloc)
+{
+	struct node *c;
+	struct label *l;
+
+	if (n->labels) {
+		for_each_label(n->labels, l) {
+			const char *path;
+			struct data d = { 0 };
+
+			if (node_get_prop(an, l->name)) {
+				diag_node(dt, DIAG_WARNING, an, NULL,
+					  "label %s already exists in /%s",
+					  l->name, an->name);
+				continue;
+			}
+			path = node_path(dt, n);
+			data_add_marker(dt, &d, MARK_TYPE_STRING, NULL, NULL);
+			data_append(dt, &d, path, strlen(path) + 1);
+			node_append_prop(an, prop_new(dt, l->name, d, NULL));
+		}
+		if (alloc)
+			dt_node_phandle(dt, n);
+	}
+	for_each_child(n, c)
+		label_tree(dt, an, c, alloc);
+}
+
+void resolve_label_tree(struct dt *dt, const char *name, bool alloc_phandles)
+{
+	if (!dt->root || !any_label(dt->root))
+		return;
+	label_tree(dt, root_child(dt, name), dt->root, alloc_phandles);
+}
+
+/* Whether any reference resolves (local) or not (external). */
+static bool any_ref(struct dt *dt, struct node *n, bool local)
+{
+	struct property *p;
+	struct marker *m;
+	struct node *c;
+
+	for_each_property(n, p)
+		for_each_marker_of_type(p->val.markers, m, MARK_REF_PHANDLE)
+			if ((dt_node_by_ref(dt, m->ref) != NULL) == local)
+				return true;
+	for_each_child(n, c)
+		if (any_ref(dt, c, local))
+			return true;
+	return false;
+}
+
+static void fixups(struct dt *dt, struct node *fn, struct node *n)
+{
+	struct property *p;
+	struct marker *m;
+	struct node *c;
+
+	for_each_property(n, p) {
+		for_each_marker_of_type(p->val.markers, m, MARK_REF_PHANDLE) {
+			const char *entry;
+
+			if (dt_node_by_ref(dt, m->ref))
+				continue;
+			if (strchr(node_path(dt, n), ':') ||
+			    strchr(p->name, ':')) {
+				diag_prop(dt, DIAG_ERROR, n, p, NULL,
+					  "a ':' in the path or property name "
+					  "cannot be written to __fixups__");
+				continue;
+			}
+			entry = arena_printf(&dt->arena, "%s:%s:%u",
+					     node_path(dt, n), p->name,
+					     m->offset);
+			node_append_to_prop(dt, fn, m->ref, entry,
+					    strlen(entry) + 1,
+					    MARK_TYPE_STRING);
+		}
+	}
+	for_each_child(n, c)
+		fixups(dt, fn, c);
+}
+
+void resolve_fixups_tree(struct dt *dt)
+{
+	if (!dt->root || !any_ref(dt, dt->root, false))
+		return;
+	fixups(dt, root_child(dt, "__fixups__"), dt->root);
+}
+
+/* The node in the __local_fixups__ mirror of n's path, made on demand. */
+static struct node *mirror_node(struct dt *dt, struct node *lfn,
+				struct node *n)
+{
+	struct node *parent, *m;
+
+	if (!n->parent)
+		return lfn;
+	parent = mirror_node(dt, lfn, n->parent);
+	m = node_get_child(dt, parent, n->name);
+	if (!m) {
+		m = node_new(dt, NULL);
+		node_set_name(dt, m, n->name);
+		node_append_child(dt, parent, m);
+	}
+	return m;
+}
+
+static void local_fixups(struct dt *dt, struct node *lfn, struct node *n)
+{
+	struct property *p;
+	struct marker *m;
+	struct node *c;
+
+	for_each_property(n, p) {
+		for_each_marker_of_type(p->val.markers, m, MARK_REF_PHANDLE) {
+			uint8_t off[4];
+
+			if (!dt_node_by_ref(dt, m->ref))
+				continue;
+			off[0] = (uint8_t)(m->offset >> 24);
+			off[1] = (uint8_t)(m->offset >> 16);
+			off[2] = (uint8_t)(m->offset >> 8);
+			off[3] = (uint8_t)m->offset;
+			node_append_to_prop(dt, mirror_node(dt, lfn, n),
+					    p->name, off, 4, MARK_TYPE_U32);
+		}
+	}
+	for_each_child(n, c)
+		local_fixups(dt, lfn, c);
+}
+
+void resolve_local_fixups_tree(struct dt *dt)
+{
+	if (!dt->root || !any_ref(dt, dt->root, true))
+		return;
+	local_fixups(dt, root_child(dt, "__local_fixups__"), dt->root);
+}
+
+uint32_t resolve_guess_boot_cpuid(struct dt *dt)
+{
+	struct node *cpus = dt_node_by_path(dt, "/cpus");
+	struct property *reg;
+
+	/* dtc takes the first child even if it was deleted. */
+	if (!cpus || !cpus->children)
+		return 0;
+	reg = node_get_prop(cpus->children, "reg");
+	if (!reg || reg->val.len != 4)
+		return 0;
+	return prop_cell(reg, 0);
+}

@@ -1,0 +1,677 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DTS grammar: dtc 1.6.1's language. Lists are left-recursive with head
+ * and tail pointers, so the parser stack stays flat however many siblings
+ * or properties a node has (dtc's right-recursive node list runs out of
+ * stack near 10,000 siblings). Top-level overrides and deletes act on the
+ * tree as soon as they are parsed, in source order, exactly as dtc does.
+ */
+%define api.pure full
+%define api.location.type {struct srcpos}
+%define parse.error verbose
+%locations
+%param {void *scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include <stdint.h>
+#include "tree.h"
+#include "parse.h"
+
+struct node_list {
+	struct node *first, *last;
+};
+struct prop_list {
+	struct property *first, *last;
+};
+struct reserve_list {
+	struct reserve *first, *last;
+};
+struct array_value {
+	struct data data;
+	int bits;
+};
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
+void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
+	     const char *msg);
+}
+
+%code {
+#include <string.h>
+
+#define YYLLOC_DEFAULT(cur, rhs, n)					\
+	do {								\
+		if (n) {						\
+			(cur).file = YYRHSLOC(rhs, 1).file;		\
+			(cur).line = YYRHSLOC(rhs, 1).line;		\
+			(cur).col = YYRHSLOC(rhs, 1).col;		\
+			(cur).end_line = YYRHSLOC(rhs, n).end_line;	\
+			(cur).end_col = YYRHSLOC(rhs, n).end_col;	\
+		} else {						\
+			(cur).file = YYRHSLOC(rhs, 0).file;		\
+			(cur).line = YYRHSLOC(rhs, 0).end_line;		\
+			(cur).col = YYRHSLOC(rhs, 0).end_col;		\
+			(cur).end_line = (cur).line;			\
+			(cur).end_col = (cur).col;			\
+		}							\
+	} while (0)
+
+/* Deep nesting is bounded explicitly (DTS_MAX_NESTING), not by the stack. */
+#define YYMAXDEPTH 1000000
+#define YYINITDEPTH 1024
+
+#define DT (ctx->dt)
+#define ERR(loc, ...) diag_at(DIAG_ERROR, &(loc), NULL, __VA_ARGS__)
+
+static void list_add_node(struct node_list *l, struct node *n)
+{
+	n->next_sibling = NULL;
+	if (l->last)
+		l->last->next_sibling = n;
+	else
+		l->first = n;
+	l->last = n;
+}
+
+static void list_add_prop(struct prop_list *l, struct property *p)
+{
+	p->next = NULL;
+	if (l->last)
+		l->last->next = p;
+	else
+		l->first = p;
+	l->last = p;
+}
+
+static struct node *build_node(struct parse_ctx *ctx, struct prop_list *props,
+			       struct node_list *children,
+			       const struct srcpos *pos)
+{
+	struct node *n = node_new(ctx->dt, pos);
+	struct property *p, *pnext;
+	struct node *c, *cnext;
+
+	for (p = props->first; p; p = pnext) {
+		pnext = p->next;
+		node_append_prop(n, p);
+	}
+	for (c = children->first; c; c = cnext) {
+		cnext = c->next_sibling;
+		node_append_child(ctx->dt, n, c);
+	}
+	return n;
+}
+
+static bool is_plugin(struct parse_ctx *ctx)
+{
+	return ctx->dt->dtsflags & DTSF_PLUGIN;
+}
+
+static void not_found(const struct srcpos *loc, const char *ref)
+{
+	if (ref[0] == '/')
+		diag_at(DIAG_ERROR, loc, NULL, "no node at path '%s'", ref);
+	else
+		diag_at(DIAG_ERROR, loc, NULL,
+			"reference to undefined label '%s'", ref);
+}
+
+static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
+{
+	if (++ctx->nesting > DTS_MAX_NESTING && !ctx->nesting_reported) {
+		diag_at(DIAG_ERROR, loc, NULL,
+			"nodes nested more than %d deep", DTS_MAX_NESTING);
+		ctx->nesting_reported = true;
+	}
+}
+}
+
+%union {
+	const char *str;
+	uint8_t byte;
+	uint64_t integer;
+	unsigned int flags;
+	struct data data;
+	struct array_value array;
+	struct property *prop;
+	struct prop_list props;
+	struct node *node;
+	struct node_list nodes;
+	struct reserve *re;
+	struct reserve_list res;
+}
+
+%token DT_V1 "/dts-v1/"
+%token DT_PLUGIN "/plugin/"
+%token DT_MEMRESERVE "/memreserve/"
+%token DT_LSHIFT "<<" DT_RSHIFT ">>" DT_LE "<=" DT_GE ">="
+%token DT_EQ "==" DT_NE "!=" DT_AND "&&" DT_OR "||"
+%token DT_BITS "/bits/"
+%token DT_DEL_PROP "/delete-property/"
+%token DT_DEL_NODE "/delete-node/"
+%token DT_OMIT_NO_REF "/omit-if-no-ref/"
+%token <str> DT_PROPNODENAME "property or node name"
+%token <integer> DT_LITERAL "integer"
+%token <integer> DT_CHAR_LITERAL "character literal"
+%token <byte> DT_BYTE "byte"
+%token <data> DT_STRING "string"
+%token <str> DT_LABEL "label"
+%token <str> DT_LABEL_REF "label reference"
+%token <str> DT_PATH_REF "path reference"
+%token DT_INCBIN "/incbin/"
+%token DT_BADTOKEN "invalid token"
+
+%type <data> propdata propdataprefix bytestring
+%type <flags> header headers
+%type <re> memreserve
+%type <res> memreserves
+%type <array> arrayprefix
+%type <prop> propdef
+%type <props> proplist
+%type <str> dt_ref
+%type <node> devicetree nodedef subnode
+%type <nodes> subnodes subnode_list
+%type <integer> integer_prim integer_unary integer_mul integer_add
+%type <integer> integer_shift integer_rela integer_eq integer_bitand
+%type <integer> integer_bitxor integer_bitor integer_and integer_or
+%type <integer> integer_trinary integer_expr
+
+%%
+
+sourcefile:
+	  headers memreserves devicetree
+		{
+			struct reserve *r = $2.first;
+
+			DT->reserves = r;
+			(void)$3;
+		}
+	;
+
+header:
+	  DT_V1 ';'
+		{
+			$$ = DTSF_V1;
+			DT->dtsflags = $$;
+		}
+	| DT_V1 ';' DT_PLUGIN ';'
+		{
+			$$ = DTSF_V1 | DTSF_PLUGIN;
+			DT->dtsflags = $$;
+		}
+	;
+
+headers:
+	  header
+	| header headers
+		{
+			if ($2 != $1)
+				ERR(@2, "header flags don't match earlier "
+				    "ones (/plugin/ in one header only)");
+			$$ = $1;
+			DT->dtsflags = $1;
+		}
+	;
+
+memreserves:
+	  %empty
+		{
+			$$.first = $$.last = NULL;
+		}
+	| memreserves memreserve
+		{
+			$$ = $1;
+			if ($$.last)
+				$$.last->next = $2;
+			else
+				$$.first = $2;
+			$$.last = $2;
+		}
+	;
+
+memreserve:
+	  DT_MEMRESERVE integer_prim integer_prim ';'
+		{
+			$$ = reserve_new(DT, $2, $3, &@$);
+		}
+	| DT_LABEL memreserve
+		{
+			label_add(DT, &$2->labels, $1, &@1);
+			$$ = $2;
+		}
+	;
+
+dt_ref: DT_LABEL_REF | DT_PATH_REF;
+
+devicetree:
+	  '/' nodedef
+		{
+			node_set_name(DT, $2, "");
+			DT->root = $2;
+			$$ = $2;
+		}
+	| dt_ref nodedef
+		{
+			struct node *root = node_new(DT, &@1);
+
+			if (!is_plugin(ctx))
+				not_found(&@1, $1);
+			node_set_name(DT, root, "");
+			DT->root = root;
+			dt_add_orphan(DT, root, $2, $1, &@1);
+			$$ = root;
+		}
+	| devicetree '/' nodedef
+		{
+			node_merge(DT, $1, $3);
+			$$ = $1;
+		}
+	| devicetree DT_LABEL dt_ref nodedef
+		{
+			struct node *target = dt_node_by_ref(DT, $3);
+
+			if (target) {
+				node_add_label(DT, target, $2, &@2);
+				node_merge(DT, target, $4);
+			} else {
+				not_found(&@3, $3);
+			}
+			$$ = $1;
+		}
+	| devicetree DT_PATH_REF nodedef
+		{
+			if (is_plugin(ctx)) {
+				dt_add_orphan(DT, $1, $3, $2, &@2);
+			} else {
+				struct node *target = dt_node_by_ref(DT, $2);
+
+				if (target)
+					node_merge(DT, target, $3);
+				else
+					not_found(&@2, $2);
+			}
+			$$ = $1;
+		}
+	| devicetree DT_LABEL_REF nodedef
+		{
+			struct node *target = dt_node_by_ref(DT, $2);
+
+			if (target)
+				node_merge(DT, target, $3);
+			else if (is_plugin(ctx))
+				dt_add_orphan(DT, $1, $3, $2, &@2);
+			else
+				not_found(&@2, $2);
+			$$ = $1;
+		}
+	| devicetree DT_DEL_NODE dt_ref ';'
+		{
+			struct node *target = dt_node_by_ref(DT, $3);
+
+			if (target)
+				node_delete(target);
+			else
+				not_found(&@3, $3);
+			$$ = $1;
+		}
+	| devicetree DT_OMIT_NO_REF dt_ref ';'
+		{
+			struct node *target = dt_node_by_ref(DT, $3);
+
+			if (target)
+				target->omit_if_unused = true;
+			else
+				not_found(&@3, $3);
+			$$ = $1;
+		}
+	;
+
+nodedef:
+	  '{' { nest(ctx, &@1); } proplist subnodes '}' ';'
+		{
+			ctx->nesting--;
+			$$ = build_node(ctx, &$3, &$4, &@$);
+		}
+	;
+
+proplist:
+	  %empty
+		{
+			$$.first = $$.last = NULL;
+		}
+	| proplist propdef
+		{
+			$$ = $1;
+			list_add_prop(&$$, $2);
+		}
+	;
+
+propdef:
+	  DT_PROPNODENAME '=' propdata ';'
+		{
+			$$ = prop_new(DT, $1, $3, &@1);
+		}
+	| DT_PROPNODENAME ';'
+		{
+			$$ = prop_new(DT, $1, (struct data){ 0 }, &@1);
+		}
+	| DT_DEL_PROP DT_PROPNODENAME ';'
+		{
+			$$ = prop_new_delete(DT, $2, &@2);
+		}
+	| DT_LABEL propdef
+		{
+			label_add(DT, &$2->labels, $1, &@1);
+			$$ = $2;
+		}
+	;
+
+propdata:
+	  propdataprefix DT_STRING
+		{
+			$$ = $1;
+			data_merge(DT, &$$, &$2);
+		}
+	| propdataprefix arrayprefix '>'
+		{
+			$$ = $1;
+			data_merge(DT, &$$, &$2.data);
+		}
+	| propdataprefix '[' bytestring ']'
+		{
+			$$ = $1;
+			data_merge(DT, &$$, &$3);
+		}
+	| propdataprefix dt_ref
+		{
+			$$ = $1;
+			data_add_marker(DT, &$$, MARK_TYPE_STRING, $2, &@2);
+			data_add_marker(DT, &$$, MARK_REF_PATH, $2, &@2);
+		}
+	| propdataprefix DT_INCBIN '(' DT_STRING ',' integer_prim ','
+	  integer_prim ')'
+		{
+			$$ = $1;
+			if (!dts_incbin(ctx, &$$, &$4, true, $6, $8, &@4))
+				YYABORT;
+		}
+	| propdataprefix DT_INCBIN '(' DT_STRING ')'
+		{
+			$$ = $1;
+			if (!dts_incbin(ctx, &$$, &$4, false, 0, 0, &@4))
+				YYABORT;
+		}
+	| propdata DT_LABEL
+		{
+			$$ = $1;
+			data_add_marker(DT, &$$, MARK_LABEL, $2, &@2);
+		}
+	;
+
+propdataprefix:
+	  %empty
+		{
+			$$ = (struct data){ 0 };
+		}
+	| propdata ','
+		{
+			$$ = $1;
+		}
+	| propdataprefix DT_LABEL
+		{
+			$$ = $1;
+			data_add_marker(DT, &$$, MARK_LABEL, $2, &@2);
+		}
+	;
+
+arrayprefix:
+	  DT_BITS DT_LITERAL '<'
+		{
+			enum marker_type type = MARK_TYPE_U32;
+			int bits = 32;
+
+			switch ($2) {
+			case 8: type = MARK_TYPE_U8; bits = 8; break;
+			case 16: type = MARK_TYPE_U16; bits = 16; break;
+			case 32: type = MARK_TYPE_U32; bits = 32; break;
+			case 64: type = MARK_TYPE_U64; bits = 64; break;
+			default:
+				ERR(@2, "/bits/ must be 8, 16, 32 or 64, not "
+				    "%llu", (unsigned long long)$2);
+			}
+			$$.data = (struct data){ 0 };
+			data_add_marker(DT, &$$.data, type, NULL, &@1);
+			$$.bits = bits;
+		}
+	| '<'
+		{
+			$$.data = (struct data){ 0 };
+			data_add_marker(DT, &$$.data, MARK_TYPE_U32, NULL, &@1);
+			$$.bits = 32;
+		}
+	| arrayprefix integer_prim
+		{
+			$$ = $1;
+			if ($1.bits < 64) {
+				uint64_t mask = (1ULL << $1.bits) - 1;
+
+				/* Above the mask: all zero (fits) or all one
+				 * (a negative number, sign-extended). */
+				if ($2 > mask && ($2 | mask) != ~0ULL)
+					ERR(@2, "value 0x%llx out of range for "
+					    "a %d-bit array element",
+					    (unsigned long long)$2, $1.bits);
+			}
+			data_append_integer(DT, &$$.data, $2, $1.bits);
+		}
+	| arrayprefix dt_ref
+		{
+			$$ = $1;
+			if ($1.bits == 32)
+				data_add_marker(DT, &$$.data, MARK_REF_PHANDLE,
+						$2, &@2);
+			else
+				ERR(@2, "references are only allowed in arrays "
+				    "of 32-bit elements, not /bits/ %d",
+				    $1.bits);
+			data_append_integer(DT, &$$.data,
+					    ~0ULL >> (64 - $1.bits), $1.bits);
+		}
+	| arrayprefix DT_LABEL
+		{
+			$$ = $1;
+			data_add_marker(DT, &$$.data, MARK_LABEL, $2, &@2);
+		}
+	;
+
+integer_prim:
+	  DT_LITERAL
+	| DT_CHAR_LITERAL
+	| '(' integer_expr ')'
+		{
+			$$ = $2;
+		}
+	;
+
+integer_expr:
+	integer_trinary
+	;
+
+integer_trinary:
+	  integer_or
+	| integer_or '?' integer_expr ':' integer_trinary { $$ = $1 ? $3 : $5; }
+	;
+
+integer_or:
+	  integer_and
+	| integer_or DT_OR integer_and { $$ = $1 || $3; }
+	;
+
+integer_and:
+	  integer_bitor
+	| integer_and DT_AND integer_bitor { $$ = $1 && $3; }
+	;
+
+integer_bitor:
+	  integer_bitxor
+	| integer_bitor '|' integer_bitxor { $$ = $1 | $3; }
+	;
+
+integer_bitxor:
+	  integer_bitand
+	| integer_bitxor '^' integer_bitand { $$ = $1 ^ $3; }
+	;
+
+integer_bitand:
+	  integer_eq
+	| integer_bitand '&' integer_eq { $$ = $1 & $3; }
+	;
+
+integer_eq:
+	  integer_rela
+	| integer_eq DT_EQ integer_rela { $$ = $1 == $3; }
+	| integer_eq DT_NE integer_rela { $$ = $1 != $3; }
+	;
+
+integer_rela:
+	  integer_shift
+	| integer_rela '<' integer_shift { $$ = $1 < $3; }
+	| integer_rela '>' integer_shift { $$ = $1 > $3; }
+	| integer_rela DT_LE integer_shift { $$ = $1 <= $3; }
+	| integer_rela DT_GE integer_shift { $$ = $1 >= $3; }
+	;
+
+integer_shift:
+	  integer_shift DT_LSHIFT integer_add
+		{
+			/* dtc: a shift by 64 or more gives 0 */
+			$$ = $3 < 64 ? $1 << $3 : 0;
+		}
+	| integer_shift DT_RSHIFT integer_add
+		{
+			$$ = $3 < 64 ? $1 >> $3 : 0;
+		}
+	| integer_add
+	;
+
+integer_add:
+	  integer_add '+' integer_mul { $$ = $1 + $3; }
+	| integer_add '-' integer_mul { $$ = $1 - $3; }
+	| integer_mul
+	;
+
+integer_mul:
+	  integer_mul '*' integer_unary { $$ = $1 * $3; }
+	| integer_mul '/' integer_unary
+		{
+			if ($3 != 0) {
+				$$ = $1 / $3;
+			} else {
+				ERR(@$, "division by zero");
+				$$ = 0;
+			}
+		}
+	| integer_mul '%' integer_unary
+		{
+			if ($3 != 0) {
+				$$ = $1 % $3;
+			} else {
+				ERR(@$, "division by zero");
+				$$ = 0;
+			}
+		}
+	| integer_unary
+	;
+
+integer_unary:
+	  integer_prim
+	| '-' integer_unary { $$ = -$2; }
+	| '~' integer_unary { $$ = ~$2; }
+	| '!' integer_unary { $$ = !$2; }
+	;
+
+bytestring:
+	  %empty
+		{
+			$$ = (struct data){ 0 };
+			data_add_marker(DT, &$$, MARK_TYPE_U8, NULL, NULL);
+		}
+	| bytestring DT_BYTE
+		{
+			$$ = $1;
+			data_append_byte(DT, &$$, $2);
+		}
+	| bytestring DT_LABEL
+		{
+			$$ = $1;
+			data_add_marker(DT, &$$, MARK_LABEL, $2, &@2);
+		}
+	;
+
+subnodes:
+	  %empty
+		{
+			$$.first = $$.last = NULL;
+		}
+	| subnode_list
+	;
+
+subnode_list:
+	  subnode
+		{
+			$$.first = $$.last = NULL;
+			list_add_node(&$$, $1);
+		}
+	| subnode_list subnode
+		{
+			$$ = $1;
+			list_add_node(&$$, $2);
+		}
+	| subnode_list propdef
+		{
+			ERR(@2, "properties must precede subnodes");
+			YYERROR;
+		}
+	;
+
+subnode:
+	  DT_PROPNODENAME nodedef
+		{
+			node_set_name(DT, $2, $1);
+			$2->pos.file = @1.file;
+			$2->pos.line = @1.line;
+			$2->pos.col = @1.col;
+			$$ = $2;
+		}
+	| DT_DEL_NODE DT_PROPNODENAME ';'
+		{
+			$$ = node_new_delete(DT, &@$);
+			node_set_name(DT, $$, $2);
+		}
+	| DT_OMIT_NO_REF subnode
+		{
+			$2->omit_if_unused = true;
+			$$ = $2;
+		}
+	| DT_LABEL subnode
+		{
+			node_add_label(DT, $2, $1, &@1);
+			$$ = $2;
+		}
+	;
+
+%%
+
+void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
+	     const char *msg)
+{
+	(void)scanner;
+	if (ctx->lexical_error_pending) {
+		ctx->lexical_error_pending = false;
+		return;
+	}
+	diag_at(DIAG_ERROR, loc, NULL, "%s", msg);
+}
