@@ -11,7 +11,7 @@
 # followed by ";PROPERTIES" copied into the node (e.g. ";capabilities = <2>;").
 # Every guest
 # prints "guest NAME" through HYPERVISOR_console_io, so Xen shows it as
-# "(dN) guest NAME".  The run stops at the first "Panic on CPU", once every
+# "(dN) guest NAME" (the hardware domain's text comes without the prefix).  The run stops at the first "Panic on CPU", once every
 # guest has printed, or after BOOT_TIMEOUT seconds (default 30).
 #
 # BOOT_EVTCHN="NAME:PORT:PEER:PEERPORT" adds a static event channel (a
@@ -135,7 +135,7 @@ qemu=$!
 deadline=$((SECONDS + ${BOOT_TIMEOUT:-30}))
 while kill -0 "$qemu" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
     if grep -q "Panic on CPU" "$log" ||
-       [ "$(grep -c '(d[0-9]*) guest ' "$log")" -ge $# ]; then
+       [ "$(grep -cE '^(\(d[0-9]+\) )?guest ' "$log")" -ge $# ]; then
         sleep 0.5   # let the panic text finish
         break
     fi

@@ -65,8 +65,10 @@ else
     scenario collision \
         "(XEN) Xen dom0less: domains /chosen/domU-a and /chosen/domU-b both request domid 3" \
         -- domU-a=3 domU-c domU-b=3
+    lowest=1
+    [ $mode = upstream ] && lowest=0
     scenario reserved \
-        "(XEN) Xen dom0less: domain /chosen/domU-a: domid 32754 (0x7ff2) is outside the valid range 1-32751" \
+        "(XEN) Xen dom0less: domain /chosen/domU-a: domid 32754 (0x7ff2) is outside the valid range $lowest-32751" \
         -- domU-a=0x7ff2
     scenario cells \
         "(XEN) Xen dom0less: domain /chosen/domU-a: \"domid\" must be a single u32 cell" \
@@ -75,6 +77,24 @@ else
         scenario zero \
             "(XEN) Xen dom0less: domain /chosen/domU-a: domid 0 is refused (ID 0 is the hardware domain)" \
             -- domU-a=0
+    else
+        scenario zero-nocap \
+            "(XEN) Xen dom0less: domain /chosen/domU-a: domid 0 is the hardware domain's ID, but the domain lacks the hardware capability" \
+            -- domU-b domU-a=0
+        BOOT_DOM0=1 scenario zero-dom0 \
+            "(XEN) Xen dom0less: domain /chosen/domU-a: domid 0 is taken by d0" \
+            -- "domU-a=0;capabilities = <2>;"
+        if [ -n "${PROOF_STATIC_MEM:-}" ]; then
+            # Needs CONFIG_STATIC_MEMORY (a hardware domain built from a
+            # xen,domain node needs direct-map or an IOMMU).  The hardware
+            # domain's console text has no "(d0)" prefix.
+            scenario zero-hwdom \
+                "(XEN) Xen dom0less: domain /chosen/domU-a gets domid 0 (requested)" \
+                "(XEN) Xen dom0less: domain /chosen/domU-b gets domid 1 (assigned)" \
+                "(XEN) Loading d0 kernel from boot module @ 0000000050100000" \
+                "guest domU-a" "(d1) guest domU-b" \
+                -- "domU-b" "domU-a=0;capabilities = <3>; direct-map; xen,static-mem = <0x0 0x60000000 0x0 0x4000000>;"
+        fi
     fi
 fi
 echo "$pass passed, $fail failed"
