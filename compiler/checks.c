@@ -79,10 +79,13 @@ static void check_duplicate_property_names(struct check *c, struct dt *dt,
 
 	for_each_property(n, p)
 		for (q = p->next; q; q = q->next)
-			if (!q->deleted && strcmp(p->name, q->name) == 0)
-				FAIL_PROP(c, dt, n, p,
+			if (!q->deleted && strcmp(p->name, q->name) == 0) {
+				FAIL_PROP(c, dt, n, q,
 					  "duplicate property name '%s'",
-					  p->name);
+					  q->name);
+				diag_prop(dt, DIAG_NOTE, n, p, NULL,
+					  "first defined here");
+			}
 }
 
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
@@ -171,6 +174,7 @@ struct label_site {
 	struct node *node;
 	struct property *prop;
 	struct marker *mark;
+	const struct srcpos *pos;	/* where the label is written */
 };
 
 static void describe(struct dt *dt, char *buf, size_t len,
@@ -200,6 +204,15 @@ static void label_seen(struct check *c, struct dt *dt, struct hmap *seen,
 		return;
 	describe(dt, a, sizeof(a), &site);
 	describe(dt, b, sizeof(b), first);
+	if (site.pos && site.pos->file && !dt->from_blob) {
+		c->status = FAILED;
+		diag_at(level_of(c), site.pos, c->name,
+			"duplicate label '%s' on %s and %s", label, a, b);
+		if (first->pos && first->pos->file)
+			diag_at(DIAG_NOTE, first->pos, NULL,
+				"'%s' first defined here", label);
+		return;
+	}
 	FAIL(c, dt, site.node, "duplicate label '%s' on %s and %s", label, a,
 	     b);
 }
@@ -214,14 +227,14 @@ static void collect_labels(struct check *c, struct dt *dt, struct hmap *seen,
 
 	for_each_label(n->labels, l)
 		label_seen(c, dt, seen, l->name,
-			   (struct label_site){ n, NULL, NULL });
+			   (struct label_site){ n, NULL, NULL, &l->pos });
 	for_each_property(n, p) {
 		for_each_label(p->labels, l)
 			label_seen(c, dt, seen, l->name,
-				   (struct label_site){ n, p, NULL });
+				   (struct label_site){ n, p, NULL, &l->pos });
 		for_each_marker_of_type(p->val.markers, m, MARK_LABEL)
 			label_seen(c, dt, seen, m->ref,
-				   (struct label_site){ n, p, m });
+				   (struct label_site){ n, p, m, &m->pos });
 	}
 	for_each_child(n, child)
 		collect_labels(c, dt, seen, child);
@@ -244,6 +257,7 @@ static void first_node_labels(struct dt *dt, struct hmap *seen,
 							   sizeof(*s));
 
 			s->node = n;
+			s->pos = &l->pos;
 			hmap_add(seen, NULL, l->name, strlen(l->name), s);
 		}
 	}
@@ -527,7 +541,7 @@ bool checks_set_level(const char *arg, bool is_error)
 	bool enable = true;
 	size_t i;
 
-	if (strncmp(arg, "no-", 3) == 0) {
+	if (strncmp(arg, "no-", 3) == 0 || strncmp(arg, "no_", 3) == 0) {
 		arg += 3;
 		enable = false;
 	}
