@@ -135,6 +135,88 @@ static void check_is_string(struct check *c, struct dt *dt, struct node *n)
 			  p->name);
 }
 
+static void check_is_cell(struct check *c, struct dt *dt, struct node *n)
+{
+	struct property *p = node_get_prop(n, c->data);
+
+	if (p && p->val.len != 4)
+		FAIL_PROP(c, dt, n, p, "property '%s' is not a single cell",
+			  p->name);
+}
+
+static bool is_string_list(const struct data *d)
+{
+	uint32_t rem = d->len;
+	const char *s = (const char *)d->val;
+
+	while (rem > 0) {
+		size_t l = strnlen(s, rem);
+
+		if (l == rem)
+			return false;
+		rem -= (uint32_t)l + 1;
+		s += l + 1;
+	}
+	return true;
+}
+
+static void check_is_string_list(struct check *c, struct dt *dt,
+				 struct node *n)
+{
+	struct property *p = node_get_prop(n, c->data);
+
+	if (p && !is_string_list(&p->val))
+		FAIL_PROP(c, dt, n, p, "property '%s' is not a string list",
+			  p->name);
+}
+
+static void check_names_is_string_list(struct check *c, struct dt *dt,
+				       struct node *n)
+{
+	struct property *p;
+
+	for_each_property(n, p) {
+		size_t len = strlen(p->name);
+
+		if (len >= 6 && strcmp(p->name + len - 6, "-names") == 0 &&
+		    !is_string_list(&p->val))
+			FAIL_PROP(c, dt, n, p, "property '%s' is not a string "
+				  "list", p->name);
+	}
+}
+
+static void check_node_name_chars_strict(struct check *c, struct dt *dt,
+					 struct node *n)
+{
+	size_t k = strspn(n->name, c->data);
+
+	if (k < n->basenamelen)
+		FAIL(c, dt, n, "character '%c' not recommended in node name",
+		     n->name[k]);
+}
+
+static void check_property_name_chars_strict(struct check *c, struct dt *dt,
+					     struct node *n)
+{
+	struct property *p;
+
+	for_each_property(n, p) {
+		const char *name = p->name;
+		size_t k = strspn(name, c->data);
+
+		if (!name[k] || strcmp(name, "device_type") == 0)
+			continue;
+		/* '#' may start the name, after an optional vendor prefix */
+		if (name[k] == '#' && (k == 0 || name[k - 1] == ',')) {
+			name += k + 1;
+			k = strspn(name, c->data);
+		}
+		if (name[k])
+			FAIL_PROP(c, dt, n, p, "character '%c' not recommended "
+				  "in property name", name[k]);
+	}
+}
+
 static void check_node_name_vs_property_name(struct check *c, struct dt *dt,
 					     struct node *n)
 {
@@ -437,6 +519,20 @@ ERROR(path_references, fixup_path_references, NULL, &duplicate_node_names);
 ERROR(omit_unused_nodes, fixup_omit_unused_nodes, NULL, &phandle_references,
       &path_references);
 CHECK(always_fail, check_always_fail, NULL, NULL);
+#define WARNING(nm, fn_, data_, ...) ENTRY(nm, fn_, data_, true, false, __VA_ARGS__)
+WARNING(address_cells_is_cell, check_is_cell, "#address-cells", NULL);
+WARNING(size_cells_is_cell, check_is_cell, "#size-cells", NULL);
+WARNING(device_type_is_string, check_is_string, "device_type", NULL);
+WARNING(model_is_string, check_is_string, "model", NULL);
+WARNING(status_is_string, check_is_string, "status", NULL);
+WARNING(label_is_string, check_is_string, "label", NULL);
+WARNING(compatible_is_string_list, check_is_string_list, "compatible",
+	NULL);
+WARNING(names_is_string_list, check_names_is_string_list, NULL, NULL);
+CHECK(property_name_chars_strict, check_property_name_chars_strict,
+      LOWER UPPER DIGITS ",-", NULL);
+CHECK(node_name_chars_strict, check_node_name_chars_strict,
+      LOWER UPPER DIGITS ",-", NULL);
 
 #include "checks_pending.h"
 
@@ -448,6 +544,12 @@ static struct check *const table[] = {
 	&explicit_phandles,
 	&phandle_references, &path_references,
 	&omit_unused_nodes,
+	&address_cells_is_cell, &size_cells_is_cell,
+	&device_type_is_string, &model_is_string, &status_is_string,
+	&label_is_string,
+	&compatible_is_string_list, &names_is_string_list,
+	&property_name_chars_strict,
+	&node_name_chars_strict,
 	PENDING_CHECKS
 	&always_fail,
 };

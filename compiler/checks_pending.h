@@ -1,14 +1,4 @@
 /* dtc 1.6.1 check names not implemented yet, with dtc's default levels. */
-PENDING(address_cells_is_cell, true);
-PENDING(size_cells_is_cell, true);
-PENDING(device_type_is_string, true);
-PENDING(model_is_string, true);
-PENDING(status_is_string, true);
-PENDING(label_is_string, true);
-PENDING(compatible_is_string_list, true);
-PENDING(names_is_string_list, true);
-PENDING(property_name_chars_strict, false);
-PENDING(node_name_chars_strict, false);
 PENDING(addr_size_cells, true);
 PENDING(reg_format, true);
 PENDING(ranges_format, true);
@@ -74,16 +64,6 @@ PENDING(graph_child_address, true);
 PENDING(graph_port, true);
 PENDING(graph_endpoint, true);
 #define PENDING_CHECKS \
-	&address_cells_is_cell, \
-	&size_cells_is_cell, \
-	&device_type_is_string, \
-	&model_is_string, \
-	&status_is_string, \
-	&label_is_string, \
-	&compatible_is_string_list, \
-	&names_is_string_list, \
-	&property_name_chars_strict, \
-	&node_name_chars_strict, \
 	&addr_size_cells, \
 	&reg_format, \
 	&ranges_format, \
