@@ -22,6 +22,7 @@ static struct diag_state {
 	int quiet;
 	bool json;
 	bool no_carets;
+	bool werror;
 	unsigned int errors, warnings;
 	struct diag_source *sources;
 } ds;
@@ -29,6 +30,11 @@ static struct diag_state {
 void diag_set_quiet(int quiet)
 {
 	ds.quiet = quiet;
+}
+
+void diag_set_werror(bool on)
+{
+	ds.werror = on;
 }
 
 void diag_set_json(bool json)
@@ -201,6 +207,8 @@ static void vdiag(enum diag_level level, const struct srcpos *pos,
 	va_list ap2;
 	int n;
 
+	if (level == DIAG_WARNING && ds.werror)
+		level = DIAG_ERROR;
 	if (!count_and_filter(level))
 		return;
 	va_copy(ap2, ap);

@@ -29,6 +29,8 @@ struct srcpos {
 /* -q count as dtc has it: 1 hides warnings, 2 also errors. */
 void diag_set_quiet(int quiet);
 void diag_set_json(bool json);
+/* -Werror: every warning counts and prints as an error. */
+void diag_set_werror(bool on);
 void diag_set_carets(bool on);
 
 /* Text the caret line is taken from; the buffer must outlive diag use. */

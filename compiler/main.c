@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "checks.h"
+#include "domid.h"
 #include "emit_dtb.h"
 #include "emit_dts.h"
 #include "frontend.h"
 #include "output.h"
 #include "read_dtb.h"
+#include "report.h"
 #include "resolve.h"
 #include "tree.h"
 
@@ -34,11 +36,17 @@ struct cli {
 	int phandle_format;
 	const char **include_dirs;
 	int n_include_dirs;
+	struct domid_options domid;
+	const char *report;	/* NULL, "text" or "json" */
+	const char *report_file;
 };
 
 static const char short_opts[] = "qI:O:o:V:d:R:S:p:a:fb:i:H:sW:E:@AThv";
 
-enum { OPT_LIST_CHECKS = 0x100, OPT_DIAG_FORMAT, OPT_NO_CARET };
+enum {
+	OPT_LIST_CHECKS = 0x100, OPT_DIAG_FORMAT, OPT_NO_CARET, OPT_XEN,
+	OPT_STOCK_XEN, OPT_NO_ASSIGN, OPT_REPORT, OPT_REPORT_FILE,
+};
 
 static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
@@ -66,6 +74,11 @@ static const struct option long_opts[] = {
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT },
 	{ "no-caret", no_argument, NULL, OPT_NO_CARET },
+	{ "xen", required_argument, NULL, OPT_XEN },
+	{ "stock-xen", no_argument, NULL, OPT_STOCK_XEN },
+	{ "no-assign", no_argument, NULL, OPT_NO_ASSIGN },
+	{ "report", optional_argument, NULL, OPT_REPORT },
+	{ "report-file", required_argument, NULL, OPT_REPORT_FILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -99,6 +112,16 @@ static void usage(FILE *f)
 "  -@, --symbols           generate /__symbols__ for overlays\n"
 "  -A, --auto-alias        add every label to /aliases\n"
 "  -q, --quiet             -q hides warnings, -qq also errors\n"
+"\n"
+"Xen dom0less domain IDs (for trees whose /chosen has xen,domain nodes):\n"
+"      --xen=4.N           target Xen release, 4.17 .. 4.22 (default 4.22)\n"
+"      --stock-xen         predict Xen without domc's patches: IDs in\n"
+"                          tree order, `domid` ignored (warned)\n"
+"      --no-assign         check and report, but do not write the resolved\n"
+"                          domid into each domain node\n"
+"      --report[=text|json] print the domain table (stdout, or the file\n"
+"      --report-file=FILE  given here)\n"
+"  -Werror                 treat warnings as errors\n"
 "      --list-checks       list the checks and their levels\n"
 "      --diagnostics-format=json  one JSON object per diagnostic\n"
 "      --no-caret          no source line under diagnostics\n"
@@ -195,7 +218,14 @@ static int parse_option(int opt, const char *arg, struct cli *c)
 		break;
 	case 'W':
 	case 'E':
-		if (!checks_set_level(arg, opt == 'E')) {
+		if (opt == 'W' && strcmp(arg, "error") == 0) {
+			diag_set_werror(true);
+			break;
+		}
+		if (!checks_set_level(arg, opt == 'E') &&
+		    !domid_set_level(strncmp(arg, "no-", 3) ? arg : arg + 3,
+				     strncmp(arg, "no-", 3) != 0,
+				     opt == 'E')) {
 			diag_plain(DIAG_ERROR, "unknown check name \"%s\" "
 				   "(see --list-checks)", arg);
 			return EXIT_USAGE;
@@ -216,6 +246,33 @@ static int parse_option(int opt, const char *arg, struct cli *c)
 	case OPT_NO_CARET:
 		diag_set_carets(false);
 		break;
+	case OPT_XEN:
+		if (!domid_parse_xen_version(arg, &c->domid.xen_minor)) {
+			diag_plain(DIAG_ERROR, "--xen=%s: domc knows Xen 4.%d "
+				   "to 4.%d", arg, XEN_OLDEST_MINOR,
+				   XEN_NEWEST_MINOR);
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_STOCK_XEN:
+		c->domid.stock = true;
+		break;
+	case OPT_NO_ASSIGN:
+		c->domid.no_assign = true;
+		break;
+	case OPT_REPORT:
+		c->report = arg ? arg : "text";
+		if (strcmp(c->report, "text") && strcmp(c->report, "json")) {
+			diag_plain(DIAG_ERROR, "--report=%s: text or json",
+				   arg);
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_REPORT_FILE:
+		c->report_file = arg;
+		if (!c->report)
+			c->report = "text";
+		break;
 	default:
 		return set_number(opt, arg, c) ? -1 : EXIT_USAGE;
 	}
@@ -231,6 +288,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	c->boot_cpu = -1;
 	c->dtb = DTB_OPTIONS_DEFAULT;
 	c->phandle_format = PHANDLE_EPAPR;
+	c->domid.xen_minor = XEN_NEWEST_MINOR;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
 				  NULL)) != -1) {
@@ -244,6 +302,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			return EXIT_OK;
 		case OPT_LIST_CHECKS:
 			checks_list();
+			domid_list_checks();
 			return EXIT_OK;
 		case '?':
 			if (optopt)
@@ -267,6 +326,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		return EXIT_USAGE;
 	}
 	c->input = optind < argc ? argv[optind] : "-";
+	if (c->report && !c->report_file && strcmp(c->out_name, "-") == 0 &&
+	    !(c->out_format && strcmp(c->out_format, "null") == 0)) {
+		diag_plain(DIAG_ERROR, "--report and the output would both go "
+			   "to stdout: give -o FILE, -O null or --report-file");
+		return EXIT_USAGE;
+	}
 	if (c->dtb.min_size && c->dtb.pad) {
 		diag_plain(DIAG_ERROR, "-p and -S cannot be used together");
 		return EXIT_USAGE;
@@ -402,14 +467,33 @@ static void generate_nodes(struct cli *c, struct dt *dt)
 		dt_sort(dt);
 }
 
+static bool write_report(struct cli *c, struct dt *dt,
+			 const struct domid_result *domains)
+{
+	struct report_options ro = { strcmp(c->report, "json") == 0,
+				     &c->domid };
+	struct output o = { 0 };
+
+	if (!output_open_text(&o, c->report_file ? c->report_file : "-"))
+		return false;
+	if (report_write(o.f, dt, domains, &ro) != 0) {
+		diag_plain(DIAG_ERROR, "cannot write the report");
+		output_discard_text(&o);
+		return false;
+	}
+	return output_commit_text(&o);
+}
+
 static int compile(struct cli *c)
 {
 	struct check_options copt = { .generate_symbols = c->symbols };
 	struct output dep = { 0 };
+	struct domid_result domains = { 0 };
 	struct dt *dt;
 	void *buf = NULL;
 	size_t len = 0;
 	int rc = EXIT_INPUT;
+	bool failed;
 
 	if (c->dep_name && !output_open_text(&dep, c->dep_name))
 		return EXIT_INPUT;
@@ -421,7 +505,9 @@ static int compile(struct cli *c)
 	dt->phandle_format = c->phandle_format;
 	if (c->boot_cpu != -1)
 		dt->boot_cpuid_phys = (uint32_t)c->boot_cpu;
-	if (checks_run(dt, &copt)) {
+	failed = checks_run(dt, &copt);
+	domid_resolve(dt, &c->domid, &domains);
+	if (failed || diag_error_count()) {
 		if (!c->force) {
 			diag_plain(DIAG_ERROR, "the tree has errors: no output "
 				   "written (use -f to force it)");
@@ -440,8 +526,11 @@ static int compile(struct cli *c)
 	if (strcmp(c->out_format, "null") != 0 &&
 	    !output_write_file(c->out_name, buf, len))
 		goto out;
+	if (c->report && !write_report(c, dt, &domains))
+		goto out;
 	rc = EXIT_OK;
 out:
+	domid_result_free(&domains);
 	if (dep.f)
 		output_discard_text(&dep);
 	free(buf);
