@@ -25,7 +25,8 @@ DEPS_BUILD := /usr/bin/flex:flex /usr/bin/bison:bison \
 	      /usr/bin/make:make
 DEPS_TEST  := /usr/bin/dtc:device-tree-compiler /usr/bin/xz:xz-utils \
 	      /usr/bin/cpp:cpp /usr/bin/python3:python3-minimal \
-	      /usr/bin/sha256sum:coreutils /usr/bin/valgrind:valgrind
+	      /usr/bin/sha256sum:coreutils /usr/bin/valgrind:valgrind \
+	      /usr/lib/python3/dist-packages/jsonschema:python3-jsonschema
 
 SRCS     := $(wildcard compiler/*.c)
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/dts.tab.o $(BUILD)/dts.lex.o
