@@ -31,13 +31,17 @@ DEPS_TEST  := /usr/bin/dtc:device-tree-compiler /usr/bin/xz:xz-utils \
 SRCS     := $(wildcard compiler/*.c)
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/dts.tab.o $(BUILD)/dts.lex.o
 
-.PHONY: all deps deps-test demo check clean help
+.PHONY: all deps deps-test demo check check-linux xen-patches-check boot-check \
+	clean help
 all: $(DOMC)
 
 help:
 	@echo "make            build $(DOMC)"
 	@echo "make demo       compile examples/qemu-virt-2domu.dts and show the result"
 	@echo "make check      the whole test suite (CORPUS=dir for dtc's tests)"
+	@echo "make check-linux    compare with dtc on every Linux 6.1 arm/arm64 board"
+	@echo "make xen-patches-check  apply and build xen-patches/4.17 on Debian's Xen"
+	@echo "make boot-check     boot patched and stock Xen under QEMU, compare IDs"
 	@echo "make clean      remove build output"
 
 # Installs only what is missing, so a configured machine never calls apt.
@@ -86,6 +90,18 @@ demo: $(DOMC)
 
 check: $(DOMC) deps-test
 	@sh tests/run.sh $(DOMC) "$(CORPUS)"
+
+# The Linux arm/arm64 board corpus (linux-source-6.1, cached outside the clone).
+check-linux: $(DOMC) deps-test
+	@sh tests/linux-corpus.sh $(DOMC)
+
+# Applies xen-patches/4.17 to Debian's Xen 4.17 and cross-builds it.
+xen-patches-check:
+	@bash xen-patches/check.sh
+
+# Boots the stock and patched Xen under QEMU with domc-compiled scenarios.
+boot-check: $(DOMC) xen-patches-check
+	@bash tests/boot/run.sh $(DOMC)
 
 clean:
 	rm -rf build build-san
