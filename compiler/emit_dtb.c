@@ -114,10 +114,18 @@ struct slot {
 	uint32_t hash;
 };
 
+/* Long names already placed, by address: blob input shares them. */
+struct pslot {
+	const char *ptr;
+	uint32_t off;
+};
+
 struct strtab {
 	struct buf b;
 	struct slot *slots;
 	size_t nslots, used;
+	struct pslot *pslots;
+	size_t npslots, pused;
 };
 
 static uint32_t str_hash(const char *s, size_t len)
@@ -190,21 +198,68 @@ static void index_suffixes(struct strtab *t, uint32_t off, size_t len)
 	}
 }
 
+static struct pslot *pslot_find(const struct strtab *t, const char *s)
+{
+	size_t i = ((uintptr_t)s >> 3) * 0x9e3779b97f4a7c15ull >> 40;
+
+	for (i &= t->npslots - 1; t->pslots[i].ptr && t->pslots[i].ptr != s;
+	     i = (i + 1) & (t->npslots - 1))
+		;
+	return &t->pslots[i];
+}
+
+static void pslot_add(struct strtab *t, const char *s, uint32_t off)
+{
+	struct pslot *old = t->pslots;
+	size_t n = t->npslots, i;
+
+	if (2 * (t->pused + 1) > t->npslots) {
+		t->npslots = n ? n * 2 : 64;
+		t->pslots = xmalloc(t->npslots * sizeof(*t->pslots));
+		memset(t->pslots, 0, t->npslots * sizeof(*t->pslots));
+		for (i = 0; i < n; i++)
+			if (old[i].ptr)
+				*pslot_find(t, old[i].ptr) = old[i];
+		free(old);
+	}
+	*pslot_find(t, s) = (struct pslot){ s, off };
+	t->pused++;
+}
+
+/* Names longer than SUFFIX_MAX: search the table itself. */
+static uint32_t long_insert(struct strtab *t, const char *s, size_t len)
+{
+	const uint8_t *hit = NULL;
+	struct pslot *ps = t->npslots ? pslot_find(t, s) : NULL;
+	uint32_t off;
+
+	if (ps && ps->ptr)
+		return ps->off;
+	if (t->b.len)
+		hit = memmem(t->b.p, t->b.len, s, len + 1);
+	if (hit) {
+		off = (uint32_t)(hit - t->b.p);
+	} else {
+		off = (uint32_t)t->b.len;
+		buf_put(&t->b, s, len + 1);
+		index_suffixes(t, off, len);
+	}
+	pslot_add(t, s, off);
+	return off;
+}
+
 static uint32_t strtab_insert(struct strtab *t, const char *s)
 {
 	size_t len = strlen(s);
+	struct slot *sl;
 	uint32_t off;
 
-	if (len <= SUFFIX_MAX && t->nslots) {
-		struct slot *sl = slot_find(t, s, len, str_hash(s, len));
-
+	if (len > SUFFIX_MAX)
+		return long_insert(t, s, len);
+	if (t->nslots) {
+		sl = slot_find(t, s, len, str_hash(s, len));
 		if (sl->off1)
 			return sl->off1 - 1;
-	} else if (len > SUFFIX_MAX && t->b.len) {
-		const uint8_t *hit = memmem(t->b.p, t->b.len, s, len + 1);
-
-		if (hit)
-			return (uint32_t)(hit - t->b.p);
 	}
 	off = (uint32_t)t->b.len;
 	buf_put(&t->b, s, len + 1);
@@ -464,6 +519,7 @@ int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
 	free(f.st.p);
 	free(f.str.b.p);
 	free(f.str.slots);
+	free(f.str.pslots);
 	free(f.path.p);
 	if (!ok) {
 		free(blob.p);

@@ -298,10 +298,14 @@ static bool name_from_path(struct reader *r, const struct frame *parent,
 
 	if (!(plen == 1 && pflat[0] == '/'))
 		skip++;
-	if (*len < skip || memcmp(*name, pflat, plen) != 0)
+	if (*len < plen || memcmp(*name, pflat, plen) != 0)
 		return fail(r, "path \"%.*s\" is not valid as a child of \"%.*s\"",
 			    (int)(*len > 200 ? 200 : *len), *name,
 			    (int)(plen > 200 ? 200 : plen), pflat);
+	if (*len < skip)
+		return fail(r, "node path \"%.*s\" has no name after its parent's path%s",
+			    (int)(*len > 200 ? 200 : *len), *name,
+			    parent ? "" : " (the root must be \"/\")");
 	*name += skip;
 	*len -= skip;
 	return true;
@@ -534,7 +538,8 @@ static bool libfdt_gate(struct reader *r, const char *name)
 	r->silent = true;
 	dt = walk(r, name);
 	dt_free(dt);
-	if (err == -FDT_ERR_BADVERSION && !r->why[0])
+	/* The walk only knows about layout problems. */
+	if (err == -FDT_ERR_BADVERSION)
 		snprintf(r->why, sizeof(r->why),
 			 "unsupported version %u (last compatible version %u)",
 			 r->version, ld32(r->blob + HDR_LAST_COMP));
