@@ -30,8 +30,9 @@ fi
 
 # Output option sets, each applied to every input blob.
 OPTSETS="-V17|-V16|-V3|-V2|-V1|-R3|-S4096|-S16|-p100|-a64|-R2 -p7 -a8|-V1 -a16|-V3 -R1"
-# Input blob versions made from each source.
-INVERSIONS="17 16 3 2 1"
+# How the input blobs are made from each source (versions, padding,
+# empty reserve slots that the reader must stop at).
+INSETS="-V17|-V16|-V3|-V2|-V1|-V17 -R2 -p64|-V1 -R1 -a32"
 
 total=0
 same=0
@@ -60,19 +61,43 @@ for dts in "$dir"/*.dts; do
 	base=$(basename "$dts" .dts)
 	src=$work/$base.dtb
 	"$DTC" -q -I dts -O dtb -o "$src" "$dts" 2>/dev/null || continue
-	for v in $INVERSIONS; do
-		in=$work/$base.v$v.dtb
-		"$DTC" -q -I dtb -O dtb -V "$v" -o "$in" "$src" 2>/dev/null ||
+	[ -n "${seed:-}" ] || seed=$base
+	oldifs=$IFS
+	IFS='|'
+	n=0
+	for inopts in $INSETS; do
+		IFS=$oldifs
+		n=$((n + 1))
+		in=$work/$base.in$n.dtb
+		# shellcheck disable=SC2086
+		"$DTC" -q -I dtb -O dtb $inopts -o "$in" "$src" 2>/dev/null ||
 			continue
-		oldifs=$IFS
 		IFS='|'
 		for opts in $OPTSETS; do
 			IFS=$oldifs
-			compare "$in" "$opts" "$base.v$v"
+			compare "$in" "$opts" "$base [$inopts]"
 		done
-		IFS=$oldifs
 	done
+	IFS=$oldifs
 done
 
 echo "dtb-roundtrip: $same/$total identical"
-[ "$failed" -eq 0 ] && [ "$total" -gt 0 ]
+
+vg=
+if command -v valgrind >/dev/null 2>&1; then
+	vg="valgrind -q --error-exitcode=99"
+fi
+hostile_bad=0
+for n in 1 2 3 4 5 6 7; do
+	in=$work/${seed:-none}.in$n.dtb
+	[ -e "$in" ] || continue
+	$vg "$rt" -H "$in" >"$work/hostile" 2>"$work/err"
+	rc=$?
+	sed "s|$work/||" "$work/hostile"
+	if [ $rc -ne 0 ]; then
+		hostile_bad=$((hostile_bad + 1))
+		sed 's/^/  /' "$work/err" >&2
+	fi
+done
+
+[ "$failed" -eq 0 ] && [ "$total" -gt 0 ] && [ "$hostile_bad" -eq 0 ]
