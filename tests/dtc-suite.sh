@@ -146,12 +146,11 @@ while IFS=$US read -r n harness input kind flags expected chk sha; do
 	set --
 	prev=""
 	for a in $flags; do
-		case $prev$a in
-		-o/dev/null) a=$S/devnull.out ;;
-		esac
-		case $a in
-		-o/dev/null) a=-o$S/devnull.out ;;
-		esac
+		if [ "$prev" = -o ] && [ "$a" = /dev/null ]; then
+			a=$S/devnull.out
+		elif [ "$a" = -o/dev/null ]; then
+			a=-o$S/devnull.out
+		fi
 		[ "$prev" = -o ] && out=$a
 		case $a in -o?*) out=${a#-o} ;; esac
 		set -- "$@" "$a"

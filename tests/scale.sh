@@ -34,6 +34,10 @@ gen_domains() {
 			printf "\n\t\tdomU%d {\n", i
 			print "\t\t\tcompatible = \"xen,domain\";"
 			print "\t\t\t#address-cells = <1>;\n\t\t\t#size-cells = <1>;"
+			# all 32,752 IDs are needed, so one domain must take ID 0,
+			# which only a hardware domain may (shared/spec/domid.md)
+			if (i == 1)
+				print "\t\t\tdomid = <0>;\n\t\t\tcapabilities = <0x3>;"
 			print "\t\t\tmemory = <0 0x4000>;\n\t\t\tcpus = <1>;\n\t\t\tvpl011;"
 			printf "\t\t\tmodule@%x {\n", 2147483648 + i * 65536
 			print "\t\t\t\tcompatible = \"multiboot,kernel\", \"multiboot,module\";"
