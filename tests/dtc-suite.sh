@@ -216,7 +216,7 @@ while IFS=$US read -r n harness input kind flags expected chk sha; do
 		t_pass
 	else
 		T_FAIL=$((T_FAIL + 1))
-		echo "dtc-suite: row $n: $input [$flags]: $why$(sed -n '1s/^/: /p' "$S/stderr" | cut -c1-120)"
+		echo "FAIL: dtc-suite: row $n: $input [$flags]: $why$(sed -n '1s/^/: /p' "$S/stderr" | cut -c1-120)"
 	fi
 done <"$WORK/rows"
 set +f
