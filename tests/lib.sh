@@ -5,6 +5,7 @@
 #   t_pass / t_fail MSG     count one test; a failure prints "FAIL: MSG"
 #   t_summary               print "N passed, N failed"; status 1 on failures
 #   t_abs PATH              absolute form of PATH (file need not exist)
+#   t_tool NAME-OR-PATH     the compiler as an absolute path (a bare name via PATH)
 #   t_flags FILE            extra flags from a first line "// flags: ..."
 
 T_PASS=0
@@ -53,12 +54,3 @@ t_flags() {
 	sed -n '1s|^// *flags: *||p' "$1"
 }
 
-# Run "$@" and classify its exit status: prints "ok", "signal N" or "rc N".
-t_status() {
-	"$@"
-	_rc=$?
-	if [ $_rc -eq 0 ]; then echo ok
-	elif [ $_rc -gt 128 ]; then echo "signal $((_rc - 128))"
-	else echo "rc $_rc"
-	fi
-}
