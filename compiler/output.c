@@ -30,6 +30,26 @@ static void default_mode(int fd)
 	}
 }
 
+/*
+ * Where the bytes finally go: devices and FIFOs (-o /dev/null) are written
+ * in place, never replaced; a symlink is followed so the link survives.
+ */
+static char *final_target(const char *name, bool *in_place)
+{
+	struct stat st;
+	char *real;
+
+	*in_place = false;
+	if (stat(name, &st) != 0)
+		return xstrdup(name);
+	if (!S_ISREG(st.st_mode)) {
+		*in_place = true;
+		return xstrdup(name);
+	}
+	real = realpath(name, NULL);
+	return real ? real : xstrdup(name);
+}
+
 static FILE *open_temp(const char *name, char **tmp)
 {
 	int fd;
@@ -75,9 +95,29 @@ static bool finish(FILE *f, char *tmp, const char *name)
 	return ok;
 }
 
+static bool write_in_place(const char *name, const void *buf, size_t len)
+{
+	FILE *f = fopen(name, "wb");
+	bool ok;
+
+	if (!f) {
+		diag_plain(DIAG_ERROR, "cannot open \"%s\": %s", name,
+			   strerror(errno));
+		return false;
+	}
+	ok = fwrite(buf, 1, len, f) == len;
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		diag_plain(DIAG_ERROR, "cannot write \"%s\": %s", name,
+			   strerror(errno));
+	return ok;
+}
+
 bool output_write_file(const char *name, const void *buf, size_t len)
 {
-	char *tmp;
+	char *tmp, *target;
+	bool in_place, ok;
 	FILE *f;
 
 	if (strcmp(name, "-") == 0) {
@@ -88,29 +128,51 @@ bool output_write_file(const char *name, const void *buf, size_t len)
 		}
 		return true;
 	}
-	f = open_temp(name, &tmp);
-	if (!f)
+	target = final_target(name, &in_place);
+	if (in_place) {
+		ok = write_in_place(target, buf, len);
+		free(target);
+		return ok;
+	}
+	f = open_temp(target, &tmp);
+	if (!f) {
+		free(target);
 		return false;
+	}
 	if (len && fwrite(buf, 1, len, f) != len) {
 		fclose(f);
 		unlink(tmp);
 		diag_plain(DIAG_ERROR, "cannot write \"%s\": %s", name,
 			   strerror(errno));
 		free(tmp);
+		free(target);
 		return false;
 	}
-	return finish(f, tmp, name);
+	ok = finish(f, tmp, target);
+	free(target);
+	return ok;
 }
 
 bool output_open_text(struct output *o, const char *name)
 {
+	bool in_place;
+
 	o->name = name;
+	o->target = NULL;
+	o->tmp_name = NULL;
 	if (strcmp(name, "-") == 0) {
 		o->f = stdout;
-		o->tmp_name = NULL;
 		return true;
 	}
-	o->f = open_temp(name, &o->tmp_name);
+	o->target = final_target(name, &in_place);
+	if (in_place) {
+		o->f = fopen(o->target, "w");
+		if (!o->f)
+			diag_plain(DIAG_ERROR, "cannot open \"%s\": %s", name,
+				   strerror(errno));
+		return o->f != NULL;
+	}
+	o->f = open_temp(o->target, &o->tmp_name);
 	return o->f != NULL;
 }
 
@@ -119,13 +181,17 @@ bool output_commit_text(struct output *o)
 	bool ok;
 
 	if (!o->tmp_name) {
-		ok = fflush(o->f) == 0;
+		ok = o->f == stdout ? fflush(o->f) == 0 : fclose(o->f) == 0;
 		o->f = NULL;
+		free(o->target);
+		o->target = NULL;
 		return ok;
 	}
-	ok = finish(o->f, o->tmp_name, o->name);
+	ok = finish(o->f, o->tmp_name, o->target);
 	o->f = NULL;
 	o->tmp_name = NULL;
+	free(o->target);
+	o->target = NULL;
 	return ok;
 }
 
@@ -135,9 +201,13 @@ void output_discard_text(struct output *o)
 		fclose(o->f);
 		unlink(o->tmp_name);
 		free(o->tmp_name);
+	} else if (o->f && o->f != stdout) {
+		fclose(o->f);
 	}
+	free(o->target);
 	o->f = NULL;
 	o->tmp_name = NULL;
+	o->target = NULL;
 }
 
 void *output_slurp(const char *name, size_t *len, char **why)

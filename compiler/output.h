@@ -18,6 +18,7 @@ bool output_write_file(const char *name, const void *buf, size_t len);
 struct output {
 	FILE *f;
 	char *tmp_name;
+	char *target;	/* resolved destination */
 	const char *name;
 };
 bool output_open_text(struct output *o, const char *name);
