@@ -39,6 +39,8 @@ void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
 	const char *p = text, *end = text + len, *nl;
 
 	ctx->lexical_error_pending = false;
+	ctx->tok_text = text;
+	ctx->tok_len = len;
 	loc->file = in->name;
 	loc->line = in->line;
 	loc->col = in->col;
@@ -157,7 +159,10 @@ static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 {
 	struct dts_input *in = arena_alloc(&ctx->dt->arena, sizeof(*in));
 
-	in->buf = buf;
+	/* Flex writes NULs into the buffer it scans; diagnostics quote the
+	 * untouched original. */
+	in->buf = xmalloc(len + 2);
+	memcpy(in->buf, buf, len + 2);
 	in->len = len;
 	in->name = arena_strdup(&ctx->dt->arena, name);
 	in->dir = real_path ? dir_of(ctx, real_path) : NULL;
@@ -355,6 +360,7 @@ bool dts_incbin(struct parse_ctx *ctx, struct data *d, const struct data *fname,
 
 static struct dt *parse_input(struct parse_ctx *ctx)
 {
+	struct dts_input *in;
 	yyscan_t sc;
 	int rc;
 
@@ -366,6 +372,10 @@ static struct dt *parse_input(struct parse_ctx *ctx)
 	yy_scan_buffer(ctx->input->buf, ctx->input->len + 2, sc);
 	rc = yyparse(sc, ctx);
 	yylex_destroy(sc);
+	for (in = ctx->all_inputs; in; in = in->next_all) {
+		free(in->buf);
+		in->buf = NULL;
+	}
 	if (rc == 2)
 		diag_plain(DIAG_ERROR, "parser out of memory");
 	if (!ctx->dt->root && !diag_error_count())

@@ -33,6 +33,8 @@ struct parse_ctx {
 	bool lexical_error_pending;	/* don't add "syntax error" to it */
 	bool fatal;			/* stop: input could not be read */
 	struct dts_input *all_inputs;	/* everything read, freed at end */
+	const char *tok_text;		/* the last token, for syntax errors */
+	size_t tok_len;
 	int comment_return;		/* start condition around a comment */
 	struct srcpos comment_start;
 };

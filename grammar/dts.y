@@ -462,7 +462,7 @@ arrayprefix:
 				 * (a negative number, sign-extended). */
 				if ($2 > mask && ($2 | mask) != ~0ULL)
 					ERR(@2, "value 0x%llx out of range for "
-					    "a %d-bit array element",
+					    "/bits/ %d elements",
 					    (unsigned long long)$2, $1.bits);
 			}
 			data_append_integer(DT, &$$.data, $2, $1.bits);
@@ -669,8 +669,20 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 	     const char *msg)
 {
 	(void)scanner;
+	const char *bad = "unexpected invalid token";
+	const char *at = strstr(msg, bad);
+
 	if (ctx->lexical_error_pending) {
 		ctx->lexical_error_pending = false;
+		return;
+	}
+	/* Bison calls a character no rule uses "invalid token": show it. */
+	if (at && ctx->tok_text && ctx->tok_len) {
+		int n = ctx->tok_len > 40 ? 40 : (int)ctx->tok_len;
+
+		diag_at(DIAG_ERROR, loc, NULL, "%.*sunexpected '%.*s'%s",
+			(int)(at - msg), msg, n, ctx->tok_text,
+			at + strlen(bad));
 		return;
 	}
 	diag_at(DIAG_ERROR, loc, NULL, "%s", msg);

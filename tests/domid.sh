@@ -96,4 +96,5 @@ capacity cap-32752 32752 0 "" 1
 capacity cap-32752-hw0 32752 1 "--xen=4.21" 0
 
 echo "domid: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -10,7 +10,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/domc-schema.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 validate() { # json-file expect(0 valid, 1 invalid) label
-	python3 - "$root/doc/domid-report.schema.json" "$1" <<'PY'
+	python3 - "$root/doc/domid-report.schema.json" "$1" >"$tmp/why" 2>&1 <<'PY'
 import json, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -23,7 +23,7 @@ except jsonschema.ValidationError as e:
 PY
 	rc=$?
 	if [ $rc -eq "$2" ]; then pass=$((pass + 1)); else
-		fail=$((fail + 1)); echo "FAIL: report-schema: $3"; fi
+		fail=$((fail + 1)); echo "FAIL: report-schema: $3: $(cat "$tmp/why")"; fi
 }
 n=0
 for f in examples/qemu-virt-2domu.dts tests/domid/dom0-and-domus.dts \
@@ -45,4 +45,5 @@ done
 sed 's/"how": "assigned"/"how": "guessed"/' "$tmp/r1.json" >"$tmp/bad.json"
 validate "$tmp/bad.json" 1 "a broken report was accepted"
 echo "report-schema: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

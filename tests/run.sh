@@ -10,7 +10,7 @@
 #
 # DTC names the reference compiler (default /usr/bin/dtc); CORPUS defaults
 # to ../shared/corpus relative to the repository. RUN_GROUPS picks groups
-# (default "syntax errors unit dtc-suite scale").
+# (default "syntax errors unit examples domid dtc-suite scale").
 
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -138,12 +138,17 @@ group_errors() {
 		if [ -n "$(ls -A "$d/out")" ]; then
 			why="${why:+$why; }left output: $(ls -A "$d/out" | tr '\n' ' ')"
 		fi
-		loc=$(sed -n '1{s/^@FILE@://;s/: error: *$//;p;}' "$exp")
+		loc=$(sed -n '1{s/^@FILE@//;s/: error: *$//;s/^://;p;}' "$exp")
 		line=${loc%%:*}
 		col=${loc#*:}
 		[ "$line" = "*" ] && line='[0-9]+'
 		[ "$col" = "*" ] && col='[0-9]+'
-		re="^$(re_escape "$f"):$line:$col: error: "
+		# A blob has no lines: "@FILE@: error:" expects just the name.
+		if [ -z "$loc" ]; then
+			re="^$(re_escape "$f"): error: "
+		else
+			re="^$(re_escape "$f"):$line:$col: error: "
+		fi
 		first=$(head -1 "$d/stderr")
 		if ! printf '%s\n' "$first" | grep -Eq "$re"; then
 			why="${why:+$why; }first line is not '$(sed -n '1s/ *$//p' "$exp" | sed "s|@FILE@|$f|")...': $(printf '%s' "$first" | cut -c1-120)"
@@ -176,7 +181,44 @@ group_unit() {
 			t_fail "unit/$u: $(tail -1 "$WORK/unit-$u.log" | cut -c1-200)"
 		fi
 	done
+	# C unit tests: each a program over one compiler module
+	if cc -std=c11 -Wall -Wextra -O2 -I"$HERE/../compiler" \
+		-o "$WORK/domid_alloc_test" "$HERE/unit/domid_alloc_test.c" \
+		"$HERE/../compiler/domid_alloc.c" >"$WORK/unit-cc.log" 2>&1; then
+		ran=1
+		if "$WORK/domid_alloc_test" >"$WORK/unit-domid-alloc.log" 2>&1; then
+			t_pass
+		else
+			t_fail "unit/domid_alloc: $(tail -1 "$WORK/unit-domid-alloc.log")"
+		fi
+	else
+		t_fail "unit/domid_alloc: does not build: $(head -1 "$WORK/unit-cc.log")"
+	fi
 	[ $ran -eq 1 ] && group_end unit
+}
+
+# ---- examples/: each compiles; without the domid reservation (--no-assign)
+# the blob is dtc's, byte for byte
+group_examples() {
+	group_start
+	cd "$HERE/../examples" || return
+	for f in *.dts; do
+		d=$WORK/examples
+		mkdir -p "$d"
+		if ! $TO "$DOMC" -q -o "$d/$f.dtb" "$f" 2>"$d/err"; then
+			t_fail "examples/$f: $(errline "$d/err")"
+			continue
+		fi
+		$TO "$DOMC" -q --no-assign -o "$d/$f.na.dtb" "$f" 2>/dev/null
+		"$REF" -q -o "$d/$f.ref.dtb" "$f" 2>/dev/null
+		if cmp -s "$d/$f.na.dtb" "$d/$f.ref.dtb"; then
+			t_pass
+		else
+			t_fail "examples/$f: --no-assign blob differs from dtc's"
+		fi
+	done
+	cd "$HERE" || exit 2
+	group_end examples
 }
 
 # ---- a sub-script that ends with "N passed, N failed"
@@ -202,10 +244,15 @@ group_script() {
 	fi
 }
 
-want() { case " ${RUN_GROUPS:-syntax errors unit dtc-suite scale} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${RUN_GROUPS:-syntax errors unit examples domid dtc-suite scale} " in *" $1 "*) return 0 ;; esac; return 1; }
 want syntax && group_syntax
 want errors && group_errors
 want unit && group_unit
+want examples && group_examples
+if want domid; then
+	group_script domid "$HERE/domid.sh" "$DOMC"
+	group_script report-schema "$HERE/report-schema.sh" "$DOMC"
+fi
 if want dtc-suite; then
 	if [ -f "$CORPUS/dtc-tests.tsv" ]; then
 		group_script dtc-suite "$HERE/dtc-suite.sh" "$DOMC" "$CORPUS"
