@@ -20,7 +20,7 @@ CORPUS   ?= $(SHARED)/corpus
 export DOMC_CACHE ?= /var/cache/domc-tests
 
 # Debian packages the build and the tests need, by a file each provides.
-DEPS_BUILD := /usr/bin/flex:flex /usr/bin/bison:bison \
+DEPS_BUILD := /usr/bin/flex:flex /usr/bin/bison:bison /usr/include/stdio.h:libc6-dev \
 	      /usr/include/libfdt.h:libfdt-dev /usr/bin/cc:gcc \
 	      /usr/bin/make:make
 DEPS_TEST  := /usr/bin/dtc:device-tree-compiler /usr/bin/xz:xz-utils \
