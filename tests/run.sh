@@ -256,8 +256,12 @@ fi
 if want dtc-suite; then
 	if [ -f "$CORPUS/dtc-tests.tsv" ]; then
 		group_script dtc-suite "$HERE/dtc-suite.sh" "$DOMC" "$CORPUS"
-	else
+	elif [ -n "${REQUIRE_CORPUS:-}" ]; then
 		t_fail "dtc-suite: no corpus at $CORPUS (pass CORPUS=dir)"
+	else
+		# A clone on its own has no ../shared; CI passes the corpus
+		# and sets REQUIRE_CORPUS so that its absence fails there.
+		echo "dtc-suite: not run: no dtc test corpus at $CORPUS (make check CORPUS=dir)"
 	fi
 fi
 want scale && group_script scale "$HERE/scale.sh" "$DOMC"
