@@ -172,7 +172,7 @@ static bool count_and_filter(enum diag_level level)
 }
 
 static void emit(enum diag_level level, const struct srcpos *pos,
-		 const char *check, const char *msg)
+		 const char *check, const char *msg, bool promoted)
 {
 	if (ds.json) {
 		fprintf(stderr, "{\"level\":\"%s\",\"file\":",
@@ -194,7 +194,8 @@ static void emit(enum diag_level level, const struct srcpos *pos,
 		fputs("domc: ", stderr);
 	fprintf(stderr, "%s: %s", level_name(level), msg);
 	if (check)
-		fprintf(stderr, " [-W%s]", check);
+		fprintf(stderr, promoted ? " [-Werror,-W%s]" : " [-W%s]",
+			check);
 	fputc('\n', stderr);
 	if (pos && pos->file && pos->line && !ds.no_carets)
 		print_caret(pos);
@@ -204,10 +205,11 @@ static void vdiag(enum diag_level level, const struct srcpos *pos,
 		  const char *check, const char *fmt, va_list ap)
 {
 	char small[512], *msg = small;
+	bool promoted = level == DIAG_WARNING && ds.werror;
 	va_list ap2;
 	int n;
 
-	if (level == DIAG_WARNING && ds.werror)
+	if (promoted)
 		level = DIAG_ERROR;
 	if (!count_and_filter(level))
 		return;
@@ -218,7 +220,7 @@ static void vdiag(enum diag_level level, const struct srcpos *pos,
 		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
 	}
 	va_end(ap2);
-	emit(level, pos, check, msg);
+	emit(level, pos, check, msg, promoted);
 	if (msg != small)
 		free(msg);
 }

@@ -10,7 +10,7 @@
 #
 # DTC names the reference compiler (default /usr/bin/dtc); CORPUS defaults
 # to ../shared/corpus relative to the repository. RUN_GROUPS picks groups
-# (default "syntax errors unit examples domid dtc-suite scale").
+# (default "syntax errors diagnostics unit examples domid dtc-suite scale").
 
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -197,6 +197,29 @@ group_unit() {
 	[ $ran -eq 1 ] && group_end unit
 }
 
+# ---- exact diagnostics: NAME.stderr holds everything domc prints on stderr
+# for NAME.dts ("// flags: ..." optional), then "exit: N"
+group_diagnostics() {
+	group_start
+	cd "$HERE/golden/diagnostics" || return
+	for f in *.dts; do
+		n=${f%.dts}
+		flags=$(sed -n 's|^// flags: ||p' "$f" | head -n 1)
+		mkdir -p "$WORK/diag"
+		# shellcheck disable=SC2086
+		$TO "$DOMC" $flags -o "$WORK/diag/$n.dtb" "$f" >/dev/null \
+			2>"$WORK/diag/$n.stderr"
+		echo "exit: $?" >>"$WORK/diag/$n.stderr"
+		if cmp -s "$n.stderr" "$WORK/diag/$n.stderr"; then
+			t_pass
+		else
+			t_fail "diagnostics/$n: stderr differs at $(first_line "$n.stderr" "$WORK/diag/$n.stderr")"
+		fi
+	done
+	cd "$HERE" || exit 2
+	group_end diagnostics
+}
+
 # ---- examples/: each compiles; without the domid reservation (--no-assign)
 # the blob is dtc's, byte for byte
 group_examples() {
@@ -244,9 +267,10 @@ group_script() {
 	fi
 }
 
-want() { case " ${RUN_GROUPS:-syntax errors unit examples domid dtc-suite scale} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale} " in *" $1 "*) return 0 ;; esac; return 1; }
 want syntax && group_syntax
 want errors && group_errors
+want diagnostics && group_diagnostics
 want unit && group_unit
 want examples && group_examples
 if want domid; then
