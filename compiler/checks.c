@@ -421,6 +421,13 @@ static void put_cell(uint8_t *p, cell_t v)
 	p[3] = (uint8_t)v;
 }
 
+static void unresolved(struct check *c, struct property *p, struct marker *m)
+{
+	c->status = FAILED;
+	diag_at(level_of(c), m->pos.file ? &m->pos : &p->pos, c->name,
+		"reference to non-existent node or label \"%s\"", m->ref);
+}
+
 static void fixup_phandle_references(struct check *c, struct dt *dt,
 				     struct node *n)
 {
@@ -437,11 +444,7 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 						 0xffffffffu);
 					continue;
 				}
-				c->status = FAILED;
-				diag_at(level_of(c), m->pos.file ? &m->pos :
-					&p->pos, c->name,
-					"reference to non-existent node or "
-					"label \"%s\"", m->ref);
+				unresolved(c, p, m);
 				continue;
 			}
 			put_cell(p->val.val + m->offset,
@@ -463,11 +466,7 @@ static void fixup_path_references(struct check *c, struct dt *dt,
 			const char *path;
 
 			if (!ref) {
-				c->status = FAILED;
-				diag_at(level_of(c), m->pos.file ? &m->pos :
-					&p->pos, c->name,
-					"reference to non-existent node or "
-					"label \"%s\"", m->ref);
+				unresolved(c, p, m);
 				continue;
 			}
 			path = node_path(dt, ref);
