@@ -164,6 +164,7 @@ struct scan {
 	size_t n, cap;
 	int guesses;
 	struct node *dom0_kernel;
+	struct hmap kernels;	/* domain node -> its kernel module */
 };
 
 static struct domain *add_domain(struct scan *s, struct node *n)
@@ -182,7 +183,8 @@ static struct domain *add_domain(struct scan *s, struct node *n)
 
 static void read_domain(struct scan *s, struct domain *d)
 {
-	struct node *n = d->node, *c;
+	struct node *n = d->node;
+	struct hmap_entry *e;
 	uint32_t ph;
 
 	d->domid_prop = node_get_prop(n, "domid");
@@ -200,24 +202,30 @@ static void read_domain(struct scan *s, struct domain *d)
 	}
 	if (read_u32(n, "domain-cpupool", &ph))
 		d->cpupool = dt_node_by_phandle(s->dt, ph);
-	for_each_child(n, c)
-		if (module_kind(c, &s->guesses) == MOD_KERNEL && !d->kernel)
-			d->kernel = c;
+	e = hmap_find(&s->kernels, n, "", 0);
+	d->kernel = e ? e->value : NULL;
 }
 
-/* Modules outside domain nodes, up to Xen's scan depth (3). */
-static void scan_dom0_modules(struct scan *s, struct node *n, int depth)
+/*
+ * Xen's early scan, in tree order down to depth 3: a kernel module in a
+ * xen,domain node is that domain's; one elsewhere under /chosen makes a
+ * classic dom0. Kinds are guessed with one counter in this order.
+ */
+static void scan_modules(struct scan *s, struct node *n, int depth)
 {
+	bool in_domain = compatible_has(n, "xen,domain");
 	struct node *c;
 
 	for_each_child(n, c) {
-		if (compatible_has(c, "xen,domain"))
-			continue;
-		if (module_kind(c, &s->guesses) == MOD_KERNEL &&
-		    !s->dom0_kernel)
-			s->dom0_kernel = c;
+		if (module_kind(c, &s->guesses) == MOD_KERNEL) {
+			if (!in_domain && !s->dom0_kernel)
+				s->dom0_kernel = c;
+			else if (in_domain &&
+				 !hmap_find(&s->kernels, n, "", 0))
+				hmap_add(&s->kernels, n, "", 0, c);
+		}
 		if (depth < 3)
-			scan_dom0_modules(s, c, depth + 1);
+			scan_modules(s, c, depth + 1);
 	}
 }
 
@@ -231,7 +239,7 @@ static void collect(struct scan *s, struct node *chosen)
 {
 	struct node *c, *h;
 
-	scan_dom0_modules(s, chosen, 2);
+	scan_modules(s, chosen, 2);
 	if (s->dom0_kernel) {
 		struct domain *d = add_domain(s, chosen);
 
@@ -580,7 +588,9 @@ void domid_resolve(struct dt *dt, const struct domid_options *opt,
 	warn_ignored(dt, dt->root, chosen);
 	if (!chosen)
 		return;
+	hmap_init(&s.kernels, &dt->arena);
 	collect(&s, chosen);
+	hmap_free(&s.kernels);
 	res->domains = s.v;
 	res->n = s.n;
 	res->any = s.n > 0;
