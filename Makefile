@@ -105,3 +105,6 @@ boot-check: $(DOMC) xen-patches-check
 
 clean:
 	rm -rf build build-san
+
+bench: $(DOMC)
+	sh bench/run.sh $(DOMC)
