@@ -146,9 +146,15 @@ fi
 version=$(head -n 1 "$pristine/debian/changelog" | sed 's/.*(\(.*\)).*/\1/')
 ok source "xen $version"
 
-# build TREE LOG: defconfig + build of the arm64 hypervisor.
+# Options on top of defconfig, for both builds: boot-time cpupools, which
+# the cpupool scenario of the boot test (tests/boot/) needs.
+xen_config=(CONFIG_BOOT_TIME_CPUPOOLS=y)
+
+# build TREE LOG: defconfig + xen_config + build of the arm64 hypervisor.
 build() {
     { make -C "$1/xen" "${make_args[@]}" defconfig &&
+      printf '%s\n' "${xen_config[@]}" >> "$1/xen/.config" &&
+      make -C "$1/xen" "${make_args[@]}" olddefconfig &&
       make -C "$1/xen" "${make_args[@]}" -j"$jobs"; } > "$2" 2>&1
 }
 
@@ -160,14 +166,15 @@ warnings() {
 
 # ------------------------------------------------------------ stock build
 stock=$cache/build-stock
-if [ -f "$stock/.stamp" ] && [ "$(cat "$stock/.stamp")" = "$version" ] &&
+stock_stamp="$version ${xen_config[*]}"
+if [ -f "$stock/.stamp" ] && [ "$(cat "$stock/.stamp")" = "$stock_stamp" ] &&
    [ -f "$stock/xen/xen" ]; then
     ok "stock build" cached
 else
     rm -rf "$stock"
     cp -a "$pristine" "$stock"
     if build "$stock" "$cache/build-stock.log"; then
-        echo "$version" > "$stock/.stamp"
+        echo "$stock_stamp" > "$stock/.stamp"
         ok "stock build"
     else
         bad "stock build" "see $cache/build-stock.log"
@@ -176,7 +183,7 @@ fi
 
 # ------------------------------------------------------- apply and build
 patched=$cache/build-patched
-hash=$( { echo "$version"
+hash=$( { echo "$version ${xen_config[*]}"
           cat "$here/4.17/series"
           while read -r p; do
               case $p in ''|'#'*) continue ;; esac
