@@ -419,7 +419,7 @@ static bool check_requests(struct scan *s)
 				  node_path(s->dt, f->node));
 			diag_prop(s->dt, DIAG_NOTE, f->node, f->domid_prop,
 				  NULL, "first requested here");
-			d->has_request = false;
+			d->conflict = true;
 			ok = false;
 			continue;
 		}
@@ -456,7 +456,8 @@ static void assign_patched(struct scan *s, struct domid_alloc *a)
 	for (i = 0; i < s->n; i++) {
 		struct domain *d = &s->v[i];
 
-		if (d->how == DOMID_HOW_DOM0 || !d->has_request)
+		if (d->how == DOMID_HOW_DOM0 || !d->has_request ||
+		    d->conflict)
 			continue;
 		d->id = domid_alloc(a, (uint16_t)d->requested);
 		d->has_id = d->id != DOMID_INVALID;

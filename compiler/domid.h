@@ -32,6 +32,7 @@ struct domain {
 	struct node *cpupool;	/* domain-cpupool target, if any */
 	uint32_t requested;
 	bool has_request, hyperlaunch;
+	bool conflict;		/* its requested ID is another's */
 	uint16_t id;
 	bool has_id;
 	enum domid_how how;
