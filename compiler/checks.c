@@ -2,6 +2,7 @@
 #include "checks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum check_status { UNCHECKED, PREREQ, PASSED, FAILED };
@@ -88,6 +89,33 @@ static void check_duplicate_property_names(struct check *c, struct dt *dt,
 			}
 }
 
+/* strspn(s, accept) for the few constant accept sets used here: glibc's
+ * generic strspn rebuilds its table on every call. */
+static size_t span(const char *s, const char *accept)
+{
+	static const char *cached[4];
+	static unsigned char tab[4][256];
+	const unsigned char *t = NULL;
+	size_t i;
+
+	for (i = 0; i < 4 && cached[i]; i++)
+		if (cached[i] == accept) {
+			t = tab[i];
+			break;
+		}
+	if (!t) {
+		if (i == 4)
+			return strspn(s, accept);
+		cached[i] = accept;
+		for (const char *a = accept; *a; a++)
+			tab[i][(unsigned char)*a] = 1;
+		t = tab[i];
+	}
+	for (i = 0; t[(unsigned char)s[i]]; i++)
+		;
+	return i;
+}
+
 #define LOWER "abcdefghijklmnopqrstuvwxyz"
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS "0123456789"
@@ -97,7 +125,7 @@ static void check_duplicate_property_names(struct check *c, struct dt *dt,
 static void check_node_name_chars(struct check *c, struct dt *dt,
 				  struct node *n)
 {
-	size_t k = strspn(n->name, c->data);
+	size_t k = span(n->name, c->data);
 
 	if (n->name[k])
 		FAIL(c, dt, n, "bad character '%c' in node name '%s'",
@@ -118,7 +146,7 @@ static void check_property_name_chars(struct check *c, struct dt *dt,
 	struct property *p;
 
 	for_each_property(n, p) {
-		size_t k = strspn(p->name, c->data);
+		size_t k = span(p->name, c->data);
 
 		if (p->name[k])
 			FAIL_PROP(c, dt, n, p, "bad character '%c' in "
@@ -188,7 +216,7 @@ static void check_names_is_string_list(struct check *c, struct dt *dt,
 static void check_node_name_chars_strict(struct check *c, struct dt *dt,
 					 struct node *n)
 {
-	size_t k = strspn(n->name, c->data);
+	size_t k = span(n->name, c->data);
 
 	if (k < n->basenamelen)
 		FAIL(c, dt, n, "character '%c' not recommended in node name",
@@ -202,14 +230,14 @@ static void check_property_name_chars_strict(struct check *c, struct dt *dt,
 
 	for_each_property(n, p) {
 		const char *name = p->name;
-		size_t k = strspn(name, c->data);
+		size_t k = span(name, c->data);
 
 		if (!name[k] || strcmp(name, "device_type") == 0)
 			continue;
 		/* '#' may start the name, after an optional vendor prefix */
 		if (name[k] == '#' && (k == 0 || name[k - 1] == ',')) {
 			name += k + 1;
-			k = strspn(name, c->data);
+			k = span(name, c->data);
 		}
 		if (name[k])
 			FAIL_PROP(c, dt, n, p, "character '%c' not recommended "
@@ -555,13 +583,50 @@ static struct check *const table[] = {
 
 #define N_CHECKS (sizeof(table) / sizeof(table[0]))
 
-static void walk(struct check *c, struct dt *dt, struct node *n)
+/*
+ * The tree in pre-order, built once per checks_run(): each check walks this
+ * array instead of recursing through the scattered nodes. No check adds
+ * nodes; one deleted meanwhile (omit_unused_nodes) is skipped with its
+ * subtree, exactly as the recursive walk over live children would.
+ */
+static struct {
+	struct node **node;
+	size_t *end;		/* index just past the node's subtree */
+	size_t n, cap;
+} order;
+
+static void order_add(struct node *n)
 {
 	struct node *child;
+	size_t i = order.n;
 
-	c->fn(c, dt, n);
-	for_each_child(n, child)
-		walk(c, dt, child);
+	if (order.n == order.cap) {
+		order.cap = order.cap ? order.cap * 2 : 1024;
+		order.node = xrealloc(order.node,
+				      order.cap * sizeof(*order.node));
+		order.end = xrealloc(order.end, order.cap * sizeof(*order.end));
+	}
+	order.node[order.n++] = n;
+	for_each_child_withdel(n, child)
+		order_add(child);
+	order.end[i] = order.n;
+}
+
+static void walk(struct check *c, struct dt *dt, struct node *root)
+{
+	size_t i = 0;
+
+	(void)root;
+	while (i < order.n) {
+		struct node *n = order.node[i];
+
+		if (i && n->deleted) {
+			i = order.end[i];
+			continue;
+		}
+		c->fn(c, dt, n);
+		i++;
+	}
 }
 
 static bool run_check(struct check *c, struct dt *dt)
@@ -594,6 +659,89 @@ out:
 	return error || (c->status != PASSED && c->error);
 }
 
+/*
+ * The property-type checks (is_cell, is_string, is_string_list, -names)
+ * only read the tree. Walking it once for a run of them, to learn which
+ * would fail anywhere, and then running just those the usual way, gives
+ * the same diagnostics in the same order at the cost of one walk instead
+ * of one per check.
+ */
+#define PROBE_MAX 16
+
+static bool probe_able(const struct check *c)
+{
+	return c->prereq[0] == NULL && c->status == UNCHECKED &&
+	       (c->warn || c->error) &&
+	       (c->fn == check_is_cell || c->fn == check_is_string ||
+		c->fn == check_is_string_list ||
+		c->fn == check_names_is_string_list);
+}
+
+static bool prop_fails(const struct check *c, const struct property *p)
+{
+	if (c->fn == check_is_cell)
+		return p->val.len != 4;
+	if (c->fn == check_is_string)
+		return !data_is_one_string(&p->val);
+	return !is_string_list(&p->val);
+}
+
+static void probe_walk(struct check *const *run, size_t k, bool *fails,
+		       struct node *n)
+{
+	const struct property *first[PROBE_MAX] = { 0 };
+	struct property *p;
+	size_t j;
+
+	for_each_property(n, p) {
+		for (j = 0; j < k; j++) {
+			const struct check *c = run[j];
+
+			if (c->fn == check_names_is_string_list) {
+				size_t len;
+
+				if (fails[j])
+					continue;
+				len = strlen(p->name);
+				if (len >= 6 &&
+				    strcmp(p->name + len - 6, "-names") == 0 &&
+				    !is_string_list(&p->val))
+					fails[j] = true;
+				continue;
+			}
+			if (!first[j] && p->name[0] == c->data[0] &&
+			    strcmp(p->name, c->data) == 0)
+				first[j] = p;
+		}
+	}
+	for (j = 0; j < k; j++)
+		if (first[j] && !fails[j] && prop_fails(run[j], first[j]))
+			fails[j] = true;
+}
+
+/* table[i..]: a run of probe-able checks; returns its length. */
+static size_t probe_run(struct dt *dt, size_t i)
+{
+	bool fails[PROBE_MAX] = { false };
+	size_t k = 0, j;
+
+	while (i + k < N_CHECKS && k < PROBE_MAX && probe_able(table[i + k]))
+		k++;
+	if (k < 2 || !dt->root)
+		return 0;
+	for (j = 0; j < order.n;) {
+		if (j && order.node[j]->deleted) {
+			j = order.end[j];
+			continue;
+		}
+		probe_walk(&table[i], k, fails, order.node[j++]);
+	}
+	for (j = 0; j < k; j++)
+		if (!fails[j])
+			table[i + j]->status = PASSED;
+	return k;
+}
+
 bool checks_run(struct dt *dt, const struct check_options *opt)
 {
 	bool error = false;
@@ -604,9 +752,18 @@ bool checks_run(struct dt *dt, const struct check_options *opt)
 		table[i]->status = UNCHECKED;
 		table[i]->in_progress = false;
 	}
-	for (i = 0; i < N_CHECKS; i++)
+	order.n = 0;
+	if (dt->root)
+		order_add(dt->root);
+	for (i = 0; i < N_CHECKS; i++) {
+		if (probe_able(table[i]))
+			probe_run(dt, i);
 		if (table[i]->warn || table[i]->error)
 			error = run_check(table[i], dt) || error;
+	}
+	free(order.node);
+	free(order.end);
+	memset(&order, 0, sizeof(order));
 	return error;
 }
 

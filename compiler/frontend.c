@@ -44,10 +44,20 @@ void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
 	loc->file = in->name;
 	loc->line = in->line;
 	loc->col = in->col;
-	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-		in->line++;
-		in->col = 1;
-		p = nl + 1;
+	if (len < 32) {
+		/* Most tokens are short: a loop beats a memchr call. */
+		for (nl = text; nl < end; nl++)
+			if (*nl == '\n') {
+				in->line++;
+				in->col = 1;
+				p = nl + 1;
+			}
+	} else {
+		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			in->line++;
+			in->col = 1;
+			p = nl + 1;
+		}
 	}
 	in->col += (uint32_t)(end - p);
 	/* The token's last character: one before the next position. */

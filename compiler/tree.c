@@ -323,7 +323,7 @@ struct property *node_get_prop(const struct node *n, const char *name)
 	struct property *p;
 
 	for_each_property(n, p)
-		if (strcmp(p->name, name) == 0)
+		if (p->name[0] == name[0] && strcmp(p->name, name) == 0)
 			return p;
 	return NULL;
 }
