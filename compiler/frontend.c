@@ -110,7 +110,13 @@ static char *slurp(FILE *f, size_t *lenp, const char **why)
 	return buf;
 }
 
-static FILE *open_regular(const char *path, const char **why)
+/*
+ * The main input may be a pipe or device (`domc <(cpp ...)`); /include/ and
+ * /incbin/ (regular_only) take regular files only, so that /dev/zero or a
+ * FIFO named in a source fails at once instead of hanging or reading 1 GiB.
+ */
+static FILE *open_regular(const char *path, bool regular_only,
+			  const char **why)
 {
 	struct stat st;
 	FILE *f;
@@ -121,6 +127,14 @@ static FILE *open_regular(const char *path, const char **why)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		*why = "is a directory";
+		return NULL;
+	}
+	if (regular_only && !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > DTS_MAX_FILE_SIZE) {
+		*why = "file larger than 1 GiB";
 		return NULL;
 	}
 	f = fopen(path, "rb");
@@ -147,14 +161,14 @@ static FILE *open_relative(struct parse_ctx *ctx, const char *name,
 		path = name;
 	else
 		path = arena_printf(&ctx->dt->arena, "%s/%s", dir, name);
-	f = open_regular(path, &first_why);
+	f = open_regular(path, true, &first_why);
 	for (i = 0; !f && name[0] != '/' && opt && i < opt->n_include_dirs;
 	     i++) {
 		const char *ignored;
 
 		path = arena_printf(&ctx->dt->arena, "%s/%s",
 				    opt->include_dirs[i], name);
-		f = open_regular(path, &ignored);
+		f = open_regular(path, true, &ignored);
 	}
 	*why = first_why;
 	*path_out = path;
@@ -425,7 +439,7 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 		f = stdin;
 		path = "<stdin>";
 	} else {
-		f = open_regular(name, &why);
+		f = open_regular(name, false, &why);
 	}
 	ctx.dt->input_name = arena_strdup(&ctx.dt->arena, path);
 	if (!f) {
