@@ -134,7 +134,7 @@ boot() {
     shift 4
     : > "$log"
     qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-        -cpu cortex-a57 -smp 2 -m 2048 -display none -monitor none \
+        -cpu cortex-a57 -smp 2 -m 2048 -display none -monitor none -nic none \
         -serial "file:$log" -no-reboot -kernel "$xen" -dtb "$dtb" "$@" \
         > "${log%.log}.qemu.err" 2>&1 &
     qemu=$!

@@ -38,7 +38,7 @@ qemu_args=(-cpu cortex-a57 -smp 2 -m 2048)
 # QEMU's own board tree, dumped once.
 if [ ! -s "$work/virt.dts" ]; then
     qemu-system-aarch64 -machine "$qemu_machine,dumpdtb=$work/virt.dtb" \
-        "${qemu_args[@]}" -display none >/dev/null 2>&1
+        "${qemu_args[@]}" -display none -nic none >/dev/null 2>&1
     dtc -q -I dtb -O dts -o "$work/virt.dts" "$work/virt.dtb"
 fi
 
@@ -129,7 +129,7 @@ dtc -q -I dts -O dtb -o "$work/boot.dtb" "$work/boot.dts"
 log=$work/console.log
 : > "$log"
 qemu-system-aarch64 -machine "$qemu_machine" "${qemu_args[@]}" \
-    -display none -monitor none -serial "file:$log" -no-reboot \
+    -display none -monitor none -nic none -serial "file:$log" -no-reboot \
     -kernel "$xen" -dtb "$work/boot.dtb" "${loader[@]}" 2> "$work/qemu.err" &
 qemu=$!
 deadline=$((SECONDS + ${BOOT_TIMEOUT:-30}))
