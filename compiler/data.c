@@ -71,6 +71,12 @@ void data_merge(struct dt *dt, struct data *d1, struct data *d2)
 	struct marker *m;
 	uint32_t base = d1->len;
 
+	/* The usual case, a value's first chunk: take d2 over, no copy. */
+	if (!d1->len && !d1->markers && !d1->val) {
+		*d1 = *d2;
+		memset(d2, 0, sizeof(*d2));
+		return;
+	}
 	data_append(dt, d1, d2->val, d2->len);
 	for_each_marker(d2->markers, m)
 		m->offset += base;
