@@ -527,10 +527,49 @@ static struct dt *walk(struct reader *r, const char *name)
 	return NULL;
 }
 
+/*
+ * libfdt 1.6.1's fdt_next_tag() takes a property length that wraps the
+ * offset back (0xfffffff4: the next tag is this one again) and its
+ * fdt_check_full() then loops forever. Follows the tags as libfdt would,
+ * in 64-bit arithmetic: false if some step does not move forward within
+ * the structure block. Other malformations end libfdt's loop; they are
+ * left to it.
+ */
+static bool tags_advance(const struct reader *r)
+{
+	uint64_t base = ld32(r->blob + HDR_OFF_STRUCT), end = r->size, off;
+
+	if (r->version >= 17 && base + ld32(r->blob + HDR_SIZE_STRUCT) < end)
+		end = base + ld32(r->blob + HDR_SIZE_STRUCT);
+	for (off = base; off + 4 <= end;) {
+		uint32_t tag = ld32(r->blob + off);
+		uint64_t next = off + 4;
+
+		if (tag == FDT_BEGIN_NODE) {
+			while (next < end && r->blob[next])
+				next++;
+			next++;
+		} else if (tag == FDT_PROP) {
+			if (next + 8 > end)
+				return true;
+			next += 8 + (uint64_t)ld32(r->blob + off + 4);
+			if (next > end)
+				return false;
+		} else if (tag == FDT_END) {
+			return true;
+		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
+			return true;
+		}
+		off = (next + 3) & ~(uint64_t)3;
+	}
+	return true;
+}
+
 /* Version 16 and later: libfdt must agree the blob is sound. */
 static bool libfdt_gate(struct reader *r, const char *name)
 {
-	int err = fdt_check_full(r->blob, r->size);
+	int err = tags_advance(r) ? fdt_check_full(r->blob, r->size) :
+		  -FDT_ERR_BADSTRUCTURE;
 	struct dt *dt;
 
 	if (!err)
