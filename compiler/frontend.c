@@ -395,6 +395,7 @@ static struct dt *parse_input(struct parse_ctx *ctx)
 	ctx->scanner = sc;
 	yy_scan_buffer(ctx->input->buf, ctx->input->len + 2, sc);
 	rc = yyparse(sc, ctx);
+	lex_free_buffers(sc);
 	yylex_destroy(sc);
 	for (in = ctx->all_inputs; in; in = in->next_all) {
 		free(in->buf);

@@ -51,6 +51,9 @@ bool lex_push_include(struct parse_ctx *ctx, const char *text, size_t len,
 		      const struct srcpos *loc);
 /* Returns false when the outermost file is finished. */
 bool lex_pop_input(struct parse_ctx *ctx);
+/* Frees every buffer still stacked (after a parse that stopped inside an
+ * /include/): flex's yylex_destroy frees only the top one. */
+void lex_free_buffers(void *scanner);
 void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
