@@ -4,25 +4,32 @@
 
 #include <string.h>
 
-static void data_reserve(struct dt *dt, struct data *d, size_t extra)
+static bool data_reserve(struct dt *dt, struct data *d, size_t extra)
 {
 	size_t need = (size_t)d->len + extra, ncap;
 
 	if (need <= d->cap)
-		return;
+		return true;
+	if (extra > DATA_MAX_LEN || need > DATA_MAX_LEN) {
+		if (!dt->value_too_big)
+			diag_plain(DIAG_ERROR, "a property value would exceed "
+				   "%u MiB (the limit)", DATA_MAX_LEN >> 20);
+		dt->value_too_big = true;
+		return false;
+	}
 	ncap = d->cap ? d->cap : 16;
 	while (ncap < need)
 		ncap *= 2;
 	/* len, not cap: a value may point into a blob (cap 0) */
 	d->val = arena_realloc(&dt->arena, d->val, d->len, ncap);
 	d->cap = (uint32_t)ncap;
+	return true;
 }
 
 void data_append(struct dt *dt, struct data *d, const void *p, size_t len)
 {
-	if (!len)
+	if (!len || !data_reserve(dt, d, len))
 		return;
-	data_reserve(dt, d, len);
 	memcpy(d->val + d->len, p, len);
 	d->len += (uint32_t)len;
 }
@@ -96,7 +103,8 @@ void data_insert_at_marker(struct dt *dt, struct data *d, struct marker *m,
 	uint32_t off = m->offset;
 	struct marker *later;
 
-	data_reserve(dt, d, len);
+	if (!data_reserve(dt, d, len))
+		return;
 	memmove(d->val + off + len, d->val + off, d->len - off);
 	memcpy(d->val + off, p, len);
 	d->len += (uint32_t)len;

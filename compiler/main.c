@@ -493,6 +493,7 @@ static int compile(struct cli *c)
 	void *buf = NULL;
 	size_t len = 0;
 	int rc = EXIT_INPUT;
+	unsigned int errors;
 	bool failed;
 
 	if (c->dep_name && !output_open_text(&dep, c->dep_name))
@@ -515,7 +516,11 @@ static int compile(struct cli *c)
 		}
 		diag_plain(DIAG_WARNING, "the tree has errors: output forced");
 	}
+	errors = diag_error_count();
 	generate_nodes(c, dt);
+	/* a generated value over DATA_MAX_LEN was dropped: never write it */
+	if (diag_error_count() != errors)
+		goto out;
 	if (emit(c, dt, &buf, &len) != 0)
 		goto out;
 	if (dep.f) {

@@ -53,6 +53,13 @@ struct data {
 
 struct dt;
 
+/*
+ * Largest property value: beyond it an append is dropped and one error
+ * reported. Keeps lengths far from uint32_t wrap-around whatever grows a
+ * value (/incbin/s, path references inserted many times).
+ */
+#define DATA_MAX_LEN	(1U << 30)
+
 void data_append(struct dt *dt, struct data *d, const void *p, size_t len);
 void data_append_cell(struct dt *dt, struct data *d, cell_t v);
 /* bits: 8, 16, 32 or 64; big-endian */
@@ -156,6 +163,7 @@ struct dt {
 	cell_t next_phandle;	/* dtc's allocator cursor */
 	unsigned int next_orphan_fragment;
 	int phandle_format;
+	bool value_too_big;	/* DATA_MAX_LEN reported (once) */
 };
 
 struct dt *dt_new(void);
