@@ -108,3 +108,52 @@ clean:
 
 bench: $(DOMC)
 	sh bench/run.sh $(DOMC)
+
+# ---- robustness (issue 8): libFuzzer harnesses, valgrind, hostile inputs.
+# `make fuzz-smoke` runs each harness 60 s; `make fuzz FUZZ_SECONDS=N`
+# longer (corpora kept in build-fuzz/corpus/). tests/fuzz/README.md.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
+FUZZ_CFLAGS  := -std=c11 -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZERS      := dts dtb pipeline
+FUZZ_OBJS    := $(patsubst compiler/%.c,$(FUZZ_BUILD)/%.o,$(filter-out compiler/main.c,$(SRCS))) \
+	$(FUZZ_BUILD)/dts.tab.o $(FUZZ_BUILD)/dts.lex.o
+FUZZ_BINS    := $(FUZZERS:%=$(FUZZ_BUILD)/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+.PHONY: fuzz-build fuzz-smoke fuzz check-valgrind check-hostile clean-fuzz
+$(FUZZ_BUILD)/.deps:
+	@$(call need_pkgs,/usr/bin/clang:clang)
+	@mkdir -p $(FUZZ_BUILD) && touch $@
+$(FUZZ_BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) $(BUILD)/dts.tab.h $(BUILD)/dts.lex.h | $(FUZZ_BUILD)/.deps
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_BUILD)/dts.%.o: $(BUILD)/dts.%.c $(BUILD)/dts.tab.h $(BUILD)/dts.lex.h | $(FUZZ_BUILD)/.deps
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+fuzz-build: $(FUZZ_BINS) $(DOMC)
+fuzz-smoke: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(DOMC) 60 $(FUZZ_JOBS)
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(DOMC) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+# tests/hostile.sh also runs tests/fuzz/regressions/; make check runs it first.
+check-hostile: $(DOMC) deps-test
+	@sh tests/hostile.sh $(DOMC)
+check: check-hostile
+# The whole suite with every domc run under valgrind (tests/valgrind-domc.sh).
+check-valgrind: $(DOMC) deps-test
+	@DOMC_REAL=$(abspath $(DOMC)) HOSTILE_LIGHT=1 sh tests/hostile.sh tests/valgrind-domc.sh
+	@DOMC_REAL=$(abspath $(DOMC)) DOMC_TIMEOUT=$${DOMC_TIMEOUT:-600} \
+		sh tests/run.sh tests/valgrind-domc.sh "$(CORPUS)"
+ifeq ($(SANITIZE),1)
+# a sanitizer report must fail the test that triggered it, never pass as
+# exit 1 ("errors in the input")
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1:exitcode=97
+export ASAN_OPTIONS ?= exitcode=98
+endif
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)
+clean: clean-fuzz
