@@ -6,6 +6,7 @@
 # is the first "error:" line domc must print (@FILE@: the input's name),
 # and the run must exit 1 and leave OUTDIR empty. An expectation of
 # "compiles" means dtc 1.6.1 accepts the input too: exit 0 and an output.
+# NAME.flags, if present, holds extra options for that input.
 # Inputs too big or too special to commit (100,000 nested nodes, a 100 MB
 # property, a FIFO, a sparse 2 GiB file, ...) are made here at test time.
 # Then every file in tests/fuzz/regressions/ (inputs that once crashed or
@@ -83,7 +84,8 @@ for f in *.dts *.dtb; do
 		continue
 	fi
 	EXPECT=$(head -1 "$n.expect")
-	check "$n" "$HERE/hostile" "$f"
+	# shellcheck disable=SC2046 # NAME.flags: extra options, split
+	check "$n" "$HERE/hostile" "$f" $(cat "$n.flags" 2>/dev/null)
 done
 
 # ---- inputs made at test time

@@ -94,6 +94,26 @@ dts('domid-max-u32', domu('domid = <0xffffffff>;'))
 dts('domid-reserved', domu('domid = <0x7ff0>;'))
 dts('domid-invalid', domu('domid = <0x7ff4>;'))
 
+# #address-cells / #size-cells of every wrong size: dtc's checks are
+# warnings; NAME.flags makes them errors (-E), as a board's CI would
+def cells(prop):
+    return HDR + '/ {\n\ta {\n\t\t%s\n\t};\n};\n' % prop
+CELLS = {
+    'cells-address-empty': '#address-cells;',
+    'cells-address-bits8': '#address-cells = /bits/ 8 <2>;',
+    'cells-address-bits16': '#address-cells = /bits/ 16 <2>;',
+    'cells-address-bits64': '#address-cells = /bits/ 64 <2>;',
+    'cells-address-two': '#address-cells = <2 2>;',
+    'cells-address-string': '#address-cells = "2";',
+    'cells-size-empty': '#size-cells;',
+    'cells-size-bits8': '#size-cells = /bits/ 8 <1>;',
+    'cells-size-three-bytes': '#size-cells = [00 00 01];',
+    'cells-size-two': '#size-cells = <0 1>;',
+}
+for n, prop in CELLS.items():
+    dts(n, cells(prop))
+    FILES[n + '.flags'] = b'-E address_cells_is_cell -E size_cells_is_cell\n'
+
 # ---- blobs ------------------------------------------------------------
 FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END = 1, 2, 3, 4, 9
 
