@@ -77,7 +77,22 @@ run() {
 	fi
 }
 
+# replay: every regression through every harness first
+replay() {
+	set -- "$HERE"/regressions/*
+	[ -f "$1" ] || return 0
+	for name in dts dtb pipeline; do
+		if (cd "$ROOT" && "$FB/fuzz_$name" "$@") >"$FB/replay_$name.log" 2>&1; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: fuzz $name: a regression fails again; see $FB/replay_$name.log"
+		fi
+	done
+}
+
 seeds
+replay
 run dts "$FB/seeds/dts"
 run dtb "$FB/seeds/dtb"
 run pipeline "$FB/seeds/dts" "$FB/seeds/dtb"
