@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "emit_dtb.h"
+#include "output.h"
 #include "read_dtb.h"
 
 /* Header word offsets */
@@ -55,26 +56,16 @@ static void drop_redundant_names(struct node *n)
 	}
 }
 
+/* The project's reader: the whole file, or NULL after a message. */
 static char *slurp(const char *name, size_t *len)
 {
-	FILE *f = fopen(name, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
+	char *why = NULL;
+	char *buf = output_slurp(name, len, &why);
 
-	*len = 0;
-	if (!f) {
-		diag_plain(DIAG_ERROR, "cannot open %s", name);
-		return NULL;
+	if (!buf) {
+		diag_plain(DIAG_ERROR, "cannot read %s: %s", name, why);
+		free(why);
 	}
-	do {
-		if (*len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n);
-	fclose(f);
 	return buf;
 }
 

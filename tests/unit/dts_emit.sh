@@ -32,7 +32,7 @@ if [ -z "$prog" ]; then
 	if ! gcc -std=c11 -O1 -D_GNU_SOURCE -I"$c" -o "$prog" \
 		"$top/tests/unit/dts_emit_test.c" "$c/arena.c" "$c/hmap.c" \
 		"$c/diag.c" "$c/data.c" "$c/tree.c" "$c/read_dtb.c" \
-		"$c/emit_dts.c" -lfdt; then
+		"$c/emit_dts.c" "$c/output.c" -lfdt; then
 		echo "dts-emit: cannot build dts_emit_test" >&2
 		exit 2
 	fi

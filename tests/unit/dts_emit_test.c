@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "emit_dts.h"
+#include "output.h"
 #include "tree.h"
 
 struct dt *dtb_read(const char *name, const void *buf, size_t len);
@@ -486,24 +487,16 @@ static int run_unit(void)
 	return ok == n ? 0 : 1;
 }
 
+/* The project's reader: the whole file, or NULL after a message. */
 static char *slurp(const char *name, size_t *len)
 {
-	FILE *f = fopen(name, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
+	char *why = NULL;
+	char *buf = output_slurp(name, len, &why);
 
-	if (!f)
-		return NULL;
-	*len = 0;
-	do {
-		if (*len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n);
-	fclose(f);
+	if (!buf) {
+		diag_plain(DIAG_ERROR, "cannot read %s: %s", name, why);
+		free(why);
+	}
 	return buf;
 }
 
