@@ -90,9 +90,9 @@ bool domid_parse_xen_version(const char *s, int *minor)
 
 /* ---- reading the tree ------------------------------------------------ */
 
-static bool compatible_has(const struct node *n, const char *what)
+static bool strlist_has(const struct property *p, const char *what)
 {
-	struct property *p = node_get_prop(n, "compatible");
+	size_t wlen = strlen(what);
 	uint32_t off = 0;
 
 	if (!p)
@@ -101,11 +101,16 @@ static bool compatible_has(const struct node *n, const char *what)
 		const char *s = (const char *)p->val.val + off;
 		size_t l = strnlen(s, p->val.len - off);
 
-		if (l == strlen(what) && memcmp(s, what, l) == 0)
+		if (l == wlen && memcmp(s, what, l) == 0)
 			return true;
 		off += (uint32_t)l + 1;
 	}
 	return false;
+}
+
+static bool compatible_has(const struct node *n, const char *what)
+{
+	return strlist_has(node_get_prop(n, "compatible"), what);
 }
 
 static bool read_u32(const struct node *n, const char *name, uint32_t *v)
@@ -138,18 +143,20 @@ enum module_kind { MOD_NONE, MOD_KERNEL, MOD_RAMDISK, MOD_OTHER };
  */
 static enum module_kind module_kind(const struct node *n, int *guesses)
 {
-	if (!compatible_has(n, "multiboot,module") &&
-	    !compatible_has(n, "xen,multiboot-module"))
+	const struct property *c = node_get_prop(n, "compatible");
+
+	if (!strlist_has(c, "multiboot,module") &&
+	    !strlist_has(c, "xen,multiboot-module"))
 		return MOD_NONE;
-	if (compatible_has(n, "multiboot,kernel") ||
-	    compatible_has(n, "xen,linux-zimage"))
+	if (strlist_has(c, "multiboot,kernel") ||
+	    strlist_has(c, "xen,linux-zimage"))
 		return MOD_KERNEL;
-	if (compatible_has(n, "multiboot,ramdisk") ||
-	    compatible_has(n, "xen,linux-initrd"))
+	if (strlist_has(c, "multiboot,ramdisk") ||
+	    strlist_has(c, "xen,linux-initrd"))
 		return MOD_RAMDISK;
-	if (compatible_has(n, "xen,xsm-policy") ||
-	    compatible_has(n, "multiboot,device-tree") ||
-	    compatible_has(n, "multiboot,microcode"))
+	if (strlist_has(c, "xen,xsm-policy") ||
+	    strlist_has(c, "multiboot,device-tree") ||
+	    strlist_has(c, "multiboot,microcode"))
 		return MOD_OTHER;
 	(*guesses)++;
 	if (*guesses == 1)
