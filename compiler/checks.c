@@ -441,14 +441,6 @@ static void check_explicit_phandles(struct check *c, struct dt *dt,
 	dt_index_phandle(dt, n);
 }
 
-static void put_cell(uint8_t *p, cell_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static void unresolved(struct check *c, struct property *p, struct marker *m)
 {
 	c->status = FAILED;
@@ -468,14 +460,14 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 
 			if (!ref) {
 				if (dt->dtsflags & DTSF_PLUGIN) {
-					put_cell(p->val.val + m->offset,
+					cell_store(p->val.val + m->offset,
 						 0xffffffffu);
 					continue;
 				}
 				unresolved(c, p, m);
 				continue;
 			}
-			put_cell(p->val.val + m->offset,
+			cell_store(p->val.val + m->offset,
 				 dt_node_phandle(dt, ref));
 			ref->is_referenced = true;
 		}

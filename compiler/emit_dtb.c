@@ -84,8 +84,9 @@ static void buf_zero(struct buf *b, size_t n)
 
 static void buf_cell(struct buf *b, uint32_t v)
 {
-	uint8_t c[4] = { v >> 24, v >> 16, v >> 8, v };
+	uint8_t c[4];
 
+	cell_store(c, v);
 	buf_put(b, c, sizeof(c));
 }
 

@@ -149,10 +149,7 @@ static void local_fixups(struct dt *dt, struct node *lfn, struct node *n)
 
 			if (!dt_node_by_ref(dt, m->ref))
 				continue;
-			off[0] = (uint8_t)(m->offset >> 24);
-			off[1] = (uint8_t)(m->offset >> 16);
-			off[2] = (uint8_t)(m->offset >> 8);
-			off[3] = (uint8_t)m->offset;
+			cell_store(off, m->offset);
 			node_append_to_prop(dt, mirror_node(dt, lfn, n),
 					    p->name, off, 4, MARK_TYPE_U32);
 		}

@@ -534,6 +534,14 @@ cell_t prop_cell(const struct property *p, unsigned int i)
 	       ((cell_t)b[2] << 8) | b[3];
 }
 
+void cell_store(uint8_t *p, cell_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 struct reserve *reserve_new(struct dt *dt, uint64_t addr, uint64_t size,
 			    const struct srcpos *pos)
 {

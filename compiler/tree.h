@@ -222,6 +222,8 @@ const char *node_unit_address(const struct node *n);
 bool node_is_attached(const struct dt *dt, const struct node *n);
 
 cell_t prop_cell(const struct property *p, unsigned int i);
+/* Store v big-endian at p, as every cell in a blob is. */
+void cell_store(uint8_t *p, cell_t v);
 
 /* Reserve map */
 struct reserve *reserve_new(struct dt *dt, uint64_t addr, uint64_t size,
