@@ -72,11 +72,11 @@ $(BUILD)/dts.tab.c $(BUILD)/dts.tab.h: grammar/dts.y | $(BUILD)/.deps-build
 $(BUILD)/dts.lex.c $(BUILD)/dts.lex.h: grammar/dts.l | $(BUILD)/.deps-build
 	flex --header-file=$(BUILD)/dts.lex.h -o $(BUILD)/dts.lex.c $<
 
-$(BUILD)/dts.tab.o: $(BUILD)/dts.tab.c $(BUILD)/dts.lex.h
+$(BUILD)/dts.tab.o: $(BUILD)/dts.tab.c $(BUILD)/dts.lex.h $(wildcard compiler/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 # Flex's generated code trips -Wextra's unused-parameter/sign-compare.
-$(BUILD)/dts.lex.o: $(BUILD)/dts.lex.c $(BUILD)/dts.tab.h
+$(BUILD)/dts.lex.o: $(BUILD)/dts.lex.c $(BUILD)/dts.tab.h $(wildcard compiler/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-unused-parameter -Wno-sign-compare -Wno-unused-function -c -o $@ $<
 
 $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) $(BUILD)/dts.tab.h $(BUILD)/dts.lex.h | $(BUILD)/.deps-build

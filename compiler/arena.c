@@ -51,6 +51,12 @@ void arena_init(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void arena_init_packed(struct arena *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->align = 1;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_block *b = a->head, *next;
@@ -62,9 +68,14 @@ void arena_free(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static size_t align_up(size_t n)
+static size_t align_up_to(size_t n, size_t align)
 {
-	return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	return (n + align - 1) & ~(align - 1);
+}
+
+static size_t align_up(const struct arena *a, size_t n)
+{
+	return align_up_to(n, a->align ? a->align : ARENA_ALIGN);
 }
 
 static void *arena_alloc_raw(struct arena *a, size_t size)
@@ -72,7 +83,7 @@ static void *arena_alloc_raw(struct arena *a, size_t size)
 	struct arena_block *b = a->head;
 	char *p;
 
-	size = align_up(size ? size : 1);
+	size = align_up(a, size ? size : 1);
 	if (!b || b->size - b->used < size) {
 		size_t bsize = ARENA_BLOCK_MIN;
 
@@ -116,10 +127,10 @@ void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
 	if (ptr == a->last && b) {
 		size_t start = (size_t)((char *)ptr - b->data);
 
-		if (align_up(new_size) <= b->size - start) {
-			size_t grow = align_up(new_size) - (b->used - start);
+		if (align_up(a, new_size) <= b->size - start) {
+			size_t grow = align_up(a, new_size) - (b->used - start);
 
-			b->used = start + align_up(new_size);
+			b->used = start + align_up(a, new_size);
 			a->total += grow;
 			return ptr;
 		}
@@ -127,6 +138,32 @@ void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
 	p = arena_alloc_raw(a, new_size);
 	memcpy(p, ptr, old_size);
 	return p;
+}
+
+void arena_trim(struct arena *a, void *ptr, size_t size)
+{
+	struct arena_block *b = a->head;
+	size_t start, end;
+
+	if (!b || ptr != a->last)
+		return;
+	start = (size_t)((char *)ptr - b->data);
+	end = start + align_up(a, size ? size : 1);
+	if (end < b->used) {
+		a->total -= b->used - end;
+		b->used = end;
+	}
+}
+
+bool arena_join(struct arena *a, void *p1, size_t len1, void *p2)
+{
+	struct arena_block *b = a->head;
+
+	if (!b || !p1 || p2 != a->last || (char *)p1 + len1 != (char *)p2 ||
+	    (char *)p1 < b->data || (char *)p1 >= b->data + b->size)
+		return false;
+	a->last = p1;
+	return true;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

@@ -6,6 +6,7 @@
 #ifndef DOMC_ARENA_H
 #define DOMC_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena_block;
@@ -14,9 +15,16 @@ struct arena {
 	struct arena_block *head;
 	char *last;		/* start of the most recent allocation */
 	size_t total;		/* bytes handed out, for statistics */
+	size_t align;		/* 0: 8 bytes; 1: packed (byte strings) */
 };
 
 void arena_init(struct arena *a);
+/*
+ * An arena for byte strings only: no alignment padding, so pieces of one
+ * property value allocated one after the other are contiguous and can be
+ * joined without a copy (arena_join).
+ */
+void arena_init_packed(struct arena *a);
 void arena_free(struct arena *a);
 
 /* Zeroed, 8-byte aligned; aborts with a message only on out-of-memory. */
@@ -28,6 +36,14 @@ void *arena_alloc(struct arena *a, size_t size);
  */
 void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
 		    size_t new_size);
+/* ptr is the most recent allocation: give back what lies past size. */
+void arena_trim(struct arena *a, void *ptr, size_t size);
+/*
+ * p2 (the most recent allocation) starts right where p1 (len1 bytes) ends:
+ * make them one allocation, so growing p1 extends it in place. Returns
+ * false, changing nothing, when they are not laid out that way.
+ */
+bool arena_join(struct arena *a, void *p1, size_t len1, void *p2);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)

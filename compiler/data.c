@@ -21,7 +21,7 @@ static bool data_reserve(struct dt *dt, struct data *d, size_t extra)
 	while (ncap < need)
 		ncap *= 2;
 	/* len, not cap: a value may point into a blob (cap 0) */
-	d->val = arena_realloc(&dt->arena, d->val, d->len, ncap);
+	d->val = arena_realloc(&dt->values, d->val, d->len, ncap);
 	d->cap = (uint32_t)ncap;
 	return true;
 }
@@ -78,13 +78,21 @@ void data_merge(struct dt *dt, struct data *d1, struct data *d2)
 	struct marker *m;
 	uint32_t base = d1->len;
 
+	data_seal(dt, d2);
 	/* The usual case, a value's first chunk: take d2 over, no copy. */
 	if (!d1->len && !d1->markers && !d1->val) {
 		*d1 = *d2;
 		memset(d2, 0, sizeof(*d2));
 		return;
 	}
-	data_append(dt, d1, d2->val, d2->len);
+	/* Sealed pieces lie back to back in dt->values: just join them. */
+	if (d1->cap == d1->len && d2->cap &&
+	    arena_join(&dt->values, d1->val, d1->len, d2->val)) {
+		d1->len += d2->len;
+		d1->cap = d1->len + (d2->cap - d2->len);
+	} else {
+		data_append(dt, d1, d2->val, d2->len);
+	}
 	for_each_marker(d2->markers, m)
 		m->offset += base;
 	if (d2->markers) {
@@ -110,6 +118,14 @@ void data_insert_at_marker(struct dt *dt, struct data *d, struct marker *m,
 	d->len += (uint32_t)len;
 	for (later = m->next; later; later = later->next)
 		later->offset += (uint32_t)len;
+}
+
+void data_seal(struct dt *dt, struct data *d)
+{
+	if (d->cap > d->len) {
+		arena_trim(&dt->values, d->val, d->len);
+		d->cap = d->len;
+	}
 }
 
 bool data_is_one_string(const struct data *d)

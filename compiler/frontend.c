@@ -338,6 +338,7 @@ void dts_unescape(struct parse_ctx *ctx, const char *s, size_t len,
 		}
 	}
 	data_append_byte(dt, out, 0);
+	data_seal(dt, out);
 }
 
 /* ---- /incbin/ ----------------------------------------------------------- */

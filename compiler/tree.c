@@ -18,6 +18,7 @@ struct dt *dt_new(void)
 
 	memset(dt, 0, sizeof(*dt));
 	arena_init(&dt->arena);
+	arena_init_packed(&dt->values);
 	hmap_init(&dt->labels, &dt->arena);
 	hmap_init(&dt->children, &dt->arena);
 	hmap_init(&dt->phandles, &dt->arena);
@@ -34,6 +35,7 @@ void dt_free(struct dt *dt)
 	hmap_free(&dt->children);
 	hmap_free(&dt->phandles);
 	arena_free(&dt->arena);
+	arena_free(&dt->values);
 	free(dt);
 }
 
@@ -44,6 +46,7 @@ struct property *prop_new(struct dt *dt, const char *name, struct data val,
 {
 	struct property *p = arena_alloc(&dt->arena, sizeof(*p));
 
+	data_seal(dt, &val);
 	p->name = name;
 	p->val = val;
 	if (pos)

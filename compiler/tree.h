@@ -74,6 +74,12 @@ void data_merge(struct dt *dt, struct data *d1, struct data *d2);
 void data_insert_at_marker(struct dt *dt, struct data *d, struct marker *m,
 			   const void *p, size_t len);
 bool data_is_one_string(const struct data *d);
+/*
+ * A value (or a piece of one) is complete: its spare capacity goes back to
+ * the arena, so the next piece lands right after it and data_merge can
+ * join the two without copying.
+ */
+void data_seal(struct dt *dt, struct data *d);
 
 /* ---- labels, properties, nodes ------------------------------------- */
 
@@ -150,6 +156,7 @@ struct reserve {
 
 struct dt {
 	struct arena arena;
+	struct arena values;	/* property value bytes only (packed) */
 	struct node *root;
 	struct reserve *reserves;
 	unsigned int dtsflags;
