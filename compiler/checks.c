@@ -314,11 +314,11 @@ static void label_seen(struct check *c, struct dt *dt, struct hmap *seen,
 		return;
 	describe(dt, a, sizeof(a), &site);
 	describe(dt, b, sizeof(b), first);
-	if (site.pos && site.pos->file && !dt->from_blob) {
+	if (site.pos && site.pos->src && !dt->from_blob) {
 		c->status = FAILED;
 		diag_at(level_of(c), site.pos, c->name,
 			"duplicate label '%s' on %s and %s", label, a, b);
-		if (first->pos && first->pos->file)
+		if (first->pos && first->pos->src)
 			diag_at(DIAG_NOTE, first->pos, NULL,
 				"'%s' first defined here", label);
 		return;
@@ -444,7 +444,7 @@ static void check_explicit_phandles(struct check *c, struct dt *dt,
 static void unresolved(struct check *c, struct property *p, struct marker *m)
 {
 	c->status = FAILED;
-	diag_at(level_of(c), m->pos.file ? &m->pos : &p->pos, c->name,
+	diag_at(level_of(c), m->pos.src ? &m->pos : &p->pos, c->name,
 		"reference to non-existent node or label \"%s\"", m->ref);
 }
 

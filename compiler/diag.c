@@ -6,17 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#define CARET_FILE_MAX (64u * 1024 * 1024)
-
-struct diag_source {
-	struct diag_source *next;
-	char *name;
-	const char *buf;
-	size_t len;
-	char *owned;	/* loaded here on demand, freed by diag_reset */
-};
 
 static struct diag_state {
 	int quiet;
@@ -24,7 +13,6 @@ static struct diag_state {
 	bool no_carets;
 	bool werror;
 	unsigned int errors, warnings;
-	struct diag_source *sources;
 } ds;
 
 void diag_set_quiet(int quiet)
@@ -47,63 +35,18 @@ void diag_set_carets(bool on)
 	ds.no_carets = !on;
 }
 
-void diag_add_source(const char *name, const char *buf, size_t len)
+static void print_caret(const struct srcloc *loc)
 {
-	struct diag_source *s = xmalloc(sizeof(*s));
-
-	s->name = xstrdup(name);
-	s->buf = buf;
-	s->len = len;
-	s->owned = NULL;
-	s->next = ds.sources;
-	ds.sources = s;
-}
-
-void diag_adopt_source(const char *name, char *buf, size_t len)
-{
-	diag_add_source(name, buf, len);
-	ds.sources->owned = buf;
-}
-
-static struct diag_source *load_source(const char *name)
-{
-	struct diag_source *s;
-	struct stat st;
-	FILE *f;
-	char *buf;
-
-	for (s = ds.sources; s; s = s->next)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	if (stat(name, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > CARET_FILE_MAX)
-		return NULL;
-	f = fopen(name, "rb");
-	if (!f)
-		return NULL;
-	buf = xmalloc((size_t)st.st_size + 1);
-	if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	diag_add_source(name, buf, (size_t)st.st_size);
-	ds.sources->owned = buf;
-	return ds.sources;
-}
-
-static void print_caret(const struct srcpos *pos)
-{
-	struct diag_source *s = load_source(pos->file);
-	const char *p, *end, *line_end;
+	const char *text, *p, *end, *line_end;
 	uint32_t line = 1, col, last;
+	size_t len;
 
-	if (!s)
+	text = src_text_by_name(loc->file, &len);
+	if (!text)
 		return;
-	p = s->buf;
-	end = s->buf + s->len;
-	while (p < end && line < pos->line) {
+	p = text;
+	end = text + len;
+	while (p < end && line < loc->line) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (!nl)
@@ -111,23 +54,23 @@ static void print_caret(const struct srcpos *pos)
 		p = nl + 1;
 		line++;
 	}
-	if (line != pos->line || p >= end)
+	if (line != loc->line || p >= end)
 		return;
 	line_end = memchr(p, '\n', (size_t)(end - p));
 	if (!line_end)
 		line_end = end;
 	if (line_end > p && line_end[-1] == '\r')
 		line_end--;
-	if ((size_t)(line_end - p) > 500)
+	if ((size_t)(line_end - p) > 500 || memchr(p, '\0', (size_t)(line_end - p)))
 		return;
 	fprintf(stderr, " %.*s\n ", (int)(line_end - p), p);
-	for (col = 1; col < pos->col && p + col - 1 < line_end; col++)
+	for (col = 1; col < loc->col && p + col - 1 < line_end; col++)
 		fputc(p[col - 1] == '\t' ? '\t' : ' ', stderr);
 	fputc('^', stderr);
-	last = pos->end_line == pos->line ? pos->end_col : pos->col;
+	last = loc->end_line == loc->line ? loc->end_col : loc->col;
 	if (last > (uint32_t)(line_end - p))
 		last = (uint32_t)(line_end - p);
-	for (col = pos->col + 1; col <= last; col++)
+	for (col = loc->col + 1; col <= last; col++)
 		fputc('~', stderr);
 	fputc('\n', stderr);
 }
@@ -171,9 +114,11 @@ static bool count_and_filter(enum diag_level level)
 	return ds.quiet < 1;
 }
 
-static void emit(enum diag_level level, const struct srcpos *pos,
+static void emit(enum diag_level level, const struct srcpos *where,
 		 const char *check, const char *msg, bool promoted)
 {
+	struct srcloc l, *pos = srcpos_resolve(where, &l) ? &l : NULL;
+
 	if (ds.json) {
 		fprintf(stderr, "{\"level\":\"%s\",\"file\":",
 			level_name(level));
@@ -197,8 +142,11 @@ static void emit(enum diag_level level, const struct srcpos *pos,
 		fprintf(stderr, promoted ? " [-Werror,-W%s]" : " [-W%s]",
 			check);
 	fputc('\n', stderr);
-	if (pos && pos->file && pos->line && !ds.no_carets)
+	if (pos && pos->file && pos->line && !ds.no_carets) {
+		src_begin_read();
 		print_caret(pos);
+		src_end_read();
+	}
 }
 
 static void vdiag(enum diag_level level, const struct srcpos *pos,
@@ -256,13 +204,6 @@ unsigned int diag_warning_count(void)
 
 void diag_reset(void)
 {
-	struct diag_source *s = ds.sources, *next;
-
-	for (; s; s = next) {
-		next = s->next;
-		free(s->owned);
-		free(s->name);
-		free(s);
-	}
+	src_free_all();
 	memset(&ds, 0, sizeof(ds));
 }

@@ -18,13 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "srcpos.h"
+
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
 
-struct srcpos {
-	const char *file;	/* name as reported (after line markers) */
-	uint32_t line, col;	/* 1-based; line 0: no position in file */
-	uint32_t end_line, end_col;	/* last character, inclusive */
-};
 
 /* -q count as dtc has it: 1 hides warnings, 2 also errors. */
 void diag_set_quiet(int quiet);
@@ -32,11 +29,6 @@ void diag_set_json(bool json);
 /* -Werror: every warning counts and prints as an error. */
 void diag_set_werror(bool on);
 void diag_set_carets(bool on);
-
-/* Text the caret line is taken from; the buffer must outlive diag use. */
-void diag_add_source(const char *name, const char *buf, size_t len);
-/* Same, and diag frees buf (with free()) in diag_reset(). */
-void diag_adopt_source(const char *name, char *buf, size_t len);
 
 void diag_at(enum diag_level level, const struct srcpos *pos,
 	     const char *check, const char *fmt, ...)

@@ -32,44 +32,6 @@ void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	ctx->lexical_error_pending = true;
 }
 
-void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
-		    const char *text, size_t len)
-{
-	struct dts_input *in = ctx->input;
-	const char *p = text, *end = text + len, *nl;
-
-	ctx->lexical_error_pending = false;
-	ctx->tok_text = text;
-	ctx->tok_len = len;
-	loc->file = in->name;
-	loc->line = in->line;
-	loc->col = in->col;
-	if (len < 32) {
-		/* Most tokens are short: a loop beats a memchr call. */
-		for (nl = text; nl < end; nl++)
-			if (*nl == '\n') {
-				in->line++;
-				in->col = 1;
-				p = nl + 1;
-			}
-	} else {
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			in->line++;
-			in->col = 1;
-			p = nl + 1;
-		}
-	}
-	in->col += (uint32_t)(end - p);
-	/* The token's last character: one before the next position. */
-	if (len && text[len - 1] == '\n') {
-		loc->end_line = in->line - 1;
-		loc->end_col = loc->col;
-	} else {
-		loc->end_line = in->line;
-		loc->end_col = in->col > 1 ? in->col - 1 : 1;
-	}
-}
-
 /* ---- reading files ---------------------------------------------------- */
 
 static char *dir_of(struct parse_ctx *ctx, const char *path)
@@ -183,19 +145,15 @@ static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 {
 	struct dts_input *in = arena_alloc(&ctx->dt->arena, sizeof(*in));
 
-	/* Flex writes NULs into the buffer it scans; diagnostics quote the
-	 * untouched original. */
-	in->buf = xmalloc(len + 2);
-	memcpy(in->buf, buf, len + 2);
+	/* One copy of the text: flex scans it (see lex_hold_fixup for the
+	 * byte it borrows), positions and caret lines refer to it. */
+	in->buf = buf;
 	in->len = len;
-	in->name = arena_strdup(&ctx->dt->arena, name);
+	in->src = src_new(name, buf, len, true);
 	in->dir = real_path ? dir_of(ctx, real_path) : NULL;
-	in->line = 1;
-	in->col = 1;
 	in->prev = ctx->input;
 	in->next_all = ctx->all_inputs;
 	ctx->all_inputs = in;
-	diag_adopt_source(in->name, buf, len);
 	return in;
 }
 
@@ -261,9 +219,9 @@ void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
 		lex_error(ctx, loc, "NUL in line marker file name");
 		return;
 	}
-	ctx->input->name = name.len ? (const char *)name.val : "";
 	/* The marker names the line after it; its newline comes next. */
-	ctx->input->line = (uint32_t)(line ? line - 1 : 0);
+	src_remap(ctx->input->src, loc->end,
+		  name.len ? (const char *)name.val : "", (uint32_t)line);
 }
 
 /* ---- escapes ---------------------------------------------------------- */
@@ -395,13 +353,13 @@ static struct dt *parse_input(struct parse_ctx *ctx)
 	}
 	ctx->scanner = sc;
 	yy_scan_buffer(ctx->input->buf, ctx->input->len + 2, sc);
+	src_set_fixup(lex_hold_fixup, sc);
 	rc = yyparse(sc, ctx);
+	src_set_fixup(NULL, NULL);
 	lex_free_buffers(sc);
 	yylex_destroy(sc);
-	for (in = ctx->all_inputs; in; in = in->next_all) {
-		free(in->buf);
-		in->buf = NULL;
-	}
+	for (in = ctx->all_inputs; in; in = in->next_all)
+		in->buf = NULL;	/* its src owns it */
 	if (rc == 2)
 		diag_plain(DIAG_ERROR, "parser out of memory");
 	if (!ctx->dt->root && !diag_error_count())

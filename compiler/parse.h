@@ -16,9 +16,8 @@ struct dts_input {
 	struct dts_input *next_all;
 	char *buf;		/* file contents + 2 NULs (flex needs them) */
 	size_t len;
-	const char *name;	/* reported name; cpp line markers change it */
+	struct src *src;	/* owns buf; positions point into it */
 	const char *dir;	/* directory of the real file, for includes */
-	uint32_t line, col;	/* position of the next character */
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 
@@ -41,9 +40,17 @@ struct parse_ctx {
 
 struct srcpos;
 
-/* Called by the lexer. */
-void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
-		    const char *text, size_t len);
+/* Called by the lexer for every token: a byte range, nothing counted. */
+static inline void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
+				  const char *text, size_t len)
+{
+	ctx->lexical_error_pending = false;
+	ctx->tok_text = text;
+	ctx->tok_len = len;
+	loc->src = ctx->input->src;
+	loc->off = (uint32_t)(text - ctx->input->buf);
+	loc->end = loc->off + (uint32_t)len;
+}
 void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
 		     const struct srcpos *loc);
 /* Returns false (after reporting) if the file cannot be opened. */
@@ -54,6 +61,8 @@ bool lex_pop_input(struct parse_ctx *ctx);
 /* Frees every buffer still stacked (after a parse that stopped inside an
  * /include/): flex's yylex_destroy frees only the top one. */
 void lex_free_buffers(void *scanner);
+/* src_set_fixup()'s callback while scanner scans (see srcpos.h). */
+void lex_hold_fixup(bool restore, void *scanner);
 void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

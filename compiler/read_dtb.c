@@ -593,7 +593,7 @@ struct dt *dtb_read(const char *name, const void *buf, size_t len)
 	struct dt *dt = NULL;
 	uint8_t *copy;
 
-	r.pos.file = name;
+	r.pos.src = src_name_only(name);
 	if (!check_size(&r, buf, len)) {
 		diag_at(DIAG_ERROR, &r.pos, NULL, "%s", r.why);
 		return NULL;

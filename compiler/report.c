@@ -40,8 +40,9 @@ static void json_path_or_null(FILE *f, struct dt *dt, struct node *n)
 
 static void json_domain(FILE *f, struct dt *dt, const struct domain *d)
 {
-	const struct srcpos *pos = &d->node->pos;
+	struct srcloc l, *pos = &l;
 
+	srcpos_resolve(&d->node->pos, &l);
 	fputs("    {\"id\": ", f);
 	if (d->has_id)
 		fprintf(f, "%u", d->id);
@@ -127,8 +128,9 @@ static void format_memory(char *buf, size_t len, const struct domain *d)
 static void text_domain(FILE *f, struct dt *dt, const struct domain *d)
 {
 	char id[8], mem[32], caps[16], vcpus[16];
-	const struct srcpos *pos = &d->node->pos;
+	struct srcloc l, *pos = &l;
 
+	srcpos_resolve(&d->node->pos, &l);
 	snprintf(id, sizeof(id), d->has_id ? "%u" : "?", d->id);
 	format_memory(mem, sizeof(mem), d);
 	snprintf(caps, sizeof(caps), d->has_caps ? "0x%x" : "-", d->caps);

@@ -672,18 +672,20 @@ void dt_sort(struct dt *dt)
 static struct srcpos where(struct dt *dt, struct node *n, struct property *p)
 {
 	struct srcpos pos = { 0 };
-	const struct srcpos *src = p ? &p->pos : &n->pos;
+	const struct srcpos *at = p ? &p->pos : &n->pos;
+	char *name;
 
-	if (src->file && !dt->from_blob)
-		return *src;
+	if (at->src && !dt->from_blob)
+		return *at;
 	if (p)
-		pos.file = arena_printf(&dt->arena, "%s:%s:%s",
-					dt->input_name ? dt->input_name : "",
-					node_path(dt, n), p->name);
+		name = arena_printf(&dt->arena, "%s:%s:%s",
+				    dt->input_name ? dt->input_name : "",
+				    node_path(dt, n), p->name);
 	else
-		pos.file = arena_printf(&dt->arena, "%s:%s",
-					dt->input_name ? dt->input_name : "",
-					node_path(dt, n));
+		name = arena_printf(&dt->arena, "%s:%s",
+				    dt->input_name ? dt->input_name : "",
+				    node_path(dt, n));
+	pos.src = src_name_only(name);
 	return pos;
 }
 

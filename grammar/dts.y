@@ -42,20 +42,17 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 %code {
 #include <string.h>
 
+/* Positions are byte ranges; a range never spans two sources. */
 #define YYLLOC_DEFAULT(cur, rhs, n)					\
 	do {								\
 		if (n) {						\
-			(cur).file = YYRHSLOC(rhs, 1).file;		\
-			(cur).line = YYRHSLOC(rhs, 1).line;		\
-			(cur).col = YYRHSLOC(rhs, 1).col;		\
-			(cur).end_line = YYRHSLOC(rhs, n).end_line;	\
-			(cur).end_col = YYRHSLOC(rhs, n).end_col;	\
+			(cur).src = YYRHSLOC(rhs, 1).src;		\
+			(cur).off = YYRHSLOC(rhs, 1).off;		\
+			(cur).end = YYRHSLOC(rhs, n).src == (cur).src ?	\
+				    YYRHSLOC(rhs, n).end : (cur).off + 1; \
 		} else {						\
-			(cur).file = YYRHSLOC(rhs, 0).file;		\
-			(cur).line = YYRHSLOC(rhs, 0).end_line;		\
-			(cur).col = YYRHSLOC(rhs, 0).end_col;		\
-			(cur).end_line = (cur).line;			\
-			(cur).end_col = (cur).col;			\
+			(cur).src = YYRHSLOC(rhs, 0).src;		\
+			(cur).off = (cur).end = YYRHSLOC(rhs, 0).end;	\
 		}							\
 	} while (0)
 
@@ -641,9 +638,10 @@ subnode:
 	  DT_PROPNODENAME nodedef
 		{
 			node_set_name(DT, $2, $1);
-			$2->pos.file = @1.file;
-			$2->pos.line = @1.line;
-			$2->pos.col = @1.col;
+			$2->pos.src = @1.src;
+			$2->pos.off = @1.off;
+			if ($2->pos.end < $2->pos.off)
+				$2->pos.end = @1.end;
 			$$ = $2;
 		}
 	| DT_DEL_NODE DT_PROPNODENAME ';'

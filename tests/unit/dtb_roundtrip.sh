@@ -24,7 +24,7 @@ if [ -z "$rt" ]; then
 	c=$top/compiler
 	${CC:-gcc} -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -I"$c" \
 		-o "$rt" "$top/tests/unit/dtb_roundtrip.c" \
-		"$c/arena.c" "$c/hmap.c" "$c/diag.c" "$c/data.c" \
+		"$c/arena.c" "$c/hmap.c" "$c/diag.c" "$c/srcpos.c" "$c/data.c" \
 		"$c/tree.c" "$c/read_dtb.c" "$c/emit_dtb.c" "$c/output.c" -lfdt || exit 1
 fi
 

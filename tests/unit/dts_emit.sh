@@ -31,7 +31,7 @@ if [ -z "$prog" ]; then
 	c=$top/compiler
 	if ! gcc -std=c11 -O1 -D_GNU_SOURCE -I"$c" -o "$prog" \
 		"$top/tests/unit/dts_emit_test.c" "$c/arena.c" "$c/hmap.c" \
-		"$c/diag.c" "$c/data.c" "$c/tree.c" "$c/read_dtb.c" \
+		"$c/diag.c" "$c/srcpos.c" "$c/data.c" "$c/tree.c" "$c/read_dtb.c" \
 		"$c/emit_dts.c" "$c/output.c" -lfdt; then
 		echo "dts-emit: cannot build dts_emit_test" >&2
 		exit 2
