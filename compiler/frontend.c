@@ -224,6 +224,124 @@ void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
 		  name.len ? (const char *)name.val : "", (uint32_t)line);
 }
 
+/* ---- integer literals and whole arrays ------------------------------- */
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/*
+ * strtoull(s, &end, 0) on text the lexer has already shaped as a literal
+ * (digits, optional 0x, optional U/L suffix), with dtc's two complaints.
+ */
+uint64_t lex_literal(struct parse_ctx *ctx, const char *s, size_t len,
+		     const struct srcpos *loc)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	bool overflow = false;
+	size_t i = 0;
+	int d;
+
+	if (len > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	for (; i < len && (d = digit_value(s[i])) < (int)base; i++) {
+		if (v > (UINT64_MAX - (unsigned int)d) / base)
+			overflow = true;
+		v = v * base + (unsigned int)d;
+	}
+	if (strspn(s + i, "UL") < len - i) {
+		lex_error(ctx, loc, "bad integer literal '%.*s'", (int)len, s);
+		return overflow ? UINT64_MAX : v;
+	}
+	if (overflow) {
+		lex_error(ctx, loc, "integer literal '%.*s' out of range "
+			  "(more than 64 bits)", (int)len, s);
+		return UINT64_MAX;
+	}
+	return v;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/*
+ * The lexer hands a whole `<&clk 1 0x2>` of literals and references as one
+ * token, which saves the parser a token and a reduction per cell; the
+ * value and every diagnostic are what the cell-by-cell path gives.
+ */
+void lex_cells(struct parse_ctx *ctx, const char *text, size_t len,
+	       const struct srcpos *loc, struct data *d)
+{
+	struct srcpos at = { loc->src, loc->off, loc->off + 1 };
+	size_t i = 1, start;
+
+	*d = (struct data){ 0 };
+	data_add_marker(ctx->dt, d, MARK_TYPE_U32, NULL, &at);
+	for (;;) {
+		uint64_t v;
+
+		while (i < len && is_space(text[i]))
+			i++;
+		if (i >= len || text[i] == '>')
+			break;
+		start = i;
+		while (i < len && !is_space(text[i]) && text[i] != '>')
+			i++;
+		at.off = loc->off + (uint32_t)start;
+		at.end = loc->off + (uint32_t)i;
+		if (text[start] == '&') {
+			bool path = text[start + 1] == '{';
+			const char *ref = intern(ctx, text + start + 1 + path,
+						 i - start - 1 - 2 * path);
+
+			data_add_marker(ctx->dt, d, MARK_REF_PHANDLE, ref, &at);
+			data_append_cell(ctx->dt, d, 0xffffffffu);
+			continue;
+		}
+		v = lex_literal(ctx, text + start, i - start, &at);
+		if (v > 0xffffffffULL && (v | 0xffffffffULL) != ~0ULL)
+			diag_at(DIAG_ERROR, &at, NULL, "value 0x%llx out of "
+				"range for /bits/ 32 elements",
+				(unsigned long long)v);
+		data_append_cell(ctx->dt, d, (cell_t)v);
+	}
+	data_seal(ctx->dt, d);
+}
+
+/* Same for a `[00 ff]` byte string. */
+void lex_bytes(struct parse_ctx *ctx, const char *text, size_t len,
+	       struct data *d)
+{
+	size_t i;
+
+	*d = (struct data){ 0 };
+	data_add_marker(ctx->dt, d, MARK_TYPE_U8, NULL, NULL);
+	for (i = 1; i + 1 < len; i++) {
+		if (is_space(text[i]))
+			continue;
+		data_append_byte(ctx->dt, d,
+				 (uint8_t)(digit_value(text[i]) * 16 +
+					   digit_value(text[i + 1])));
+		i++;
+	}
+	data_seal(ctx->dt, d);
+}
+
 /* ---- escapes ---------------------------------------------------------- */
 
 static int hexval(char c)

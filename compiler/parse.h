@@ -35,6 +35,8 @@ struct parse_ctx {
 	const char *tok_text;		/* the last token, for syntax errors */
 	size_t tok_len;
 	int comment_return;		/* start condition around a comment */
+	unsigned int paren_depth;	/* inside an integer expression */
+	bool bits_pending;		/* /bits/ seen: its array goes cell by cell */
 	struct srcpos comment_start;
 };
 
@@ -74,6 +76,15 @@ void dts_unescape(struct parse_ctx *ctx, const char *s, size_t len,
 bool dts_incbin(struct parse_ctx *ctx, struct data *d, const struct data *fname,
 		bool slice, uint64_t offset, uint64_t len,
 		const struct srcpos *loc);
+
+/* Integer literal text to its value, reporting what dtc reports. */
+uint64_t lex_literal(struct parse_ctx *ctx, const char *s, size_t len,
+		     const struct srcpos *loc);
+/* A whole `<literal ...>` array / `[hex ...]` byte string token. */
+void lex_cells(struct parse_ctx *ctx, const char *text, size_t len,
+	       const struct srcpos *loc, struct data *d);
+void lex_bytes(struct parse_ctx *ctx, const char *text, size_t len,
+	       struct data *d);
 
 const char *intern(struct parse_ctx *ctx, const char *s, size_t len);
 

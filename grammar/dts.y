@@ -155,6 +155,8 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %token <integer> DT_CHAR_LITERAL "character literal"
 %token <byte> DT_BYTE "byte"
 %token <data> DT_STRING "string"
+%token <data> DT_CELLS "cell array"
+%token <data> DT_BYTES "byte string"
 %token <str> DT_LABEL "label"
 %token <str> DT_LABEL_REF "label reference"
 %token <str> DT_PATH_REF "path reference"
@@ -376,6 +378,16 @@ propdata:
 		{
 			$$ = $1;
 			data_merge(DT, &$$, &$2.data);
+		}
+	| propdataprefix DT_CELLS
+		{
+			$$ = $1;
+			data_merge(DT, &$$, &$2);
+		}
+	| propdataprefix DT_BYTES
+		{
+			$$ = $1;
+			data_merge(DT, &$$, &$2);
 		}
 	| propdataprefix '[' bytestring ']'
 		{
@@ -663,12 +675,45 @@ subnode:
 
 %%
 
+/*
+ * Whole arrays and byte strings are single tokens (see dts.l), but to the
+ * user they are the '<' or '[' that starts them, as token by token.
+ */
+static const char *user_token_names(const char *msg, char *buf, size_t size,
+				    bool *shrunk)
+{
+	static const char *const from[] = { "cell array", "byte string" };
+	static const char *const to[] = { "'<'", "'['" };
+	size_t o = 0, i;
+
+	*shrunk = false;
+	while (*msg && o + 8 < size) {
+		for (i = 0; i < 2; i++)
+			if (strncmp(msg, from[i], strlen(from[i])) == 0)
+				break;
+		if (i < 2) {
+			if (o >= 11 && strncmp(buf + o - 11, "unexpected ", 11) == 0)
+				*shrunk = true;
+			memcpy(buf + o, to[i], 3);
+			o += 3;
+			msg += strlen(from[i]);
+		} else {
+			buf[o++] = *msg++;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 	     const char *msg)
 {
 	(void)scanner;
 	const char *bad = "unexpected invalid token";
 	const char *at = strstr(msg, bad);
+	char buf[512];
+	YYLTYPE one;
+	bool shrunk;
 
 	if (ctx->lexical_error_pending) {
 		ctx->lexical_error_pending = false;
@@ -682,6 +727,12 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 			(int)(at - msg), msg, n, ctx->tok_text,
 			at + strlen(bad));
 		return;
+	}
+	msg = user_token_names(msg, buf, sizeof(buf), &shrunk);
+	if (shrunk) {
+		one = *loc;
+		one.end = one.off + 1;
+		loc = &one;
 	}
 	diag_at(DIAG_ERROR, loc, NULL, "%s", msg);
 }
