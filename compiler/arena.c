@@ -106,6 +106,11 @@ static void *arena_alloc_raw(struct arena *a, size_t size)
 	return p;
 }
 
+void *arena_alloc_uninit(struct arena *a, size_t size)
+{
+	return arena_alloc_raw(a, size);
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p = arena_alloc_raw(a, size);

@@ -29,6 +29,8 @@ void arena_free(struct arena *a);
 
 /* Zeroed, 8-byte aligned; aborts with a message only on out-of-memory. */
 void *arena_alloc(struct arena *a, size_t size);
+/* Same, not zeroed: for objects whose every field is set at once. */
+void *arena_alloc_uninit(struct arena *a, size_t size);
 /*
  * Grow ptr (of old_size bytes, from this arena) to new_size. Extends in
  * place when ptr is the most recent allocation, which is the common case

@@ -2,6 +2,7 @@
 /* Property values: bytes plus markers that remember types and references. */
 #include "tree.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static bool data_reserve(struct dt *dt, struct data *d, size_t extra)
@@ -54,17 +55,29 @@ void data_append_byte(struct dt *dt, struct data *d, uint8_t b)
 	data_append(dt, d, &b, 1);
 }
 
+static bool is_plain_type(enum marker_type type, const char *ref)
+{
+	return type >= MARK_TYPE_U8 && !ref;
+}
+
 struct marker *data_add_marker(struct dt *dt, struct data *d,
 			       enum marker_type type, const char *ref,
 			       const struct srcpos *pos)
 {
-	struct marker *m = arena_alloc(&dt->arena, sizeof(*m));
+	size_t size = is_plain_type(type, ref) ?
+		      offsetof(struct marker, ref) : sizeof(struct marker);
+	struct marker *m = arena_alloc_uninit(&dt->arena, size);
 
+	m->next = NULL;
 	m->type = type;
 	m->offset = d->len;
-	m->ref = ref;
-	if (pos)
-		m->pos = *pos;
+	if (size == sizeof(*m)) {
+		m->ref = ref;
+		if (pos)
+			m->pos = *pos;
+		else
+			memset(&m->pos, 0, sizeof(m->pos));
+	}
 	if (d->last_marker)
 		d->last_marker->next = m;
 	else

@@ -36,12 +36,18 @@ enum marker_type {
 	MARK_TYPE_STRING,
 };
 
+/*
+ * A plain type marker (MARK_TYPE_* without a ref) is allocated without
+ * the fields after `type`: most markers are of that kind, one or more per
+ * property. Read ref and pos only of labels, references, or a marker whose
+ * ref was set.
+ */
 struct marker {
-	enum marker_type type;
+	struct marker *next;
 	uint32_t offset;
+	enum marker_type type;
 	const char *ref;	/* label or path; NULL for plain type marks */
 	struct srcpos pos;
-	struct marker *next;
 };
 
 struct data {
