@@ -280,19 +280,27 @@ struct flat {
 static void put_prop_head(struct flat *f, const char *name, uint32_t len)
 {
 	uint32_t nameoff = strtab_insert(&f->str, name);
+	uint8_t *w;
 
-	buf_cell(&f->st, FDT_PROP);
-	buf_cell(&f->st, len);
-	buf_cell(&f->st, nameoff);
+	buf_room(&f->st, 12);
+	w = f->st.p + f->st.len;
+	cell_store(w, FDT_PROP);
+	cell_store(w + 4, len);
+	cell_store(w + 8, nameoff);
+	f->st.len += 12;
 	if ((f->vi->flags & VF_VARALIGN) && len >= 8)
 		buf_align(&f->st, 8);
 }
 
 static void put_prop(struct flat *f, const struct property *p)
 {
-	put_prop_head(f, p->name, p->val.len);
-	buf_put(&f->st, p->val.val, p->val.len);
-	buf_align(&f->st, 4);
+	uint32_t len = p->val.len, pad = (4 - len % 4) % 4;
+
+	put_prop_head(f, p->name, len);
+	buf_room(&f->st, (size_t)len + pad);
+	memcpy(f->st.p + f->st.len, p->val.val, len);
+	memset(f->st.p + f->st.len + len, 0, pad);
+	f->st.len += (size_t)len + pad;
 }
 
 /*
@@ -441,42 +449,48 @@ static void put_header(struct buf *b, const struct version_info *vi,
 		buf_cell(b, w[i]);
 }
 
+/*
+ * The blob is written in one buffer: room for the header and the reserve
+ * map first (prefix), the structure block right after it, then the
+ * strings, the padding and finally the header over the room left for it.
+ */
+static size_t put_prefix(struct flat *f, const struct dt *dt,
+			 const struct dtb_options *opt)
+{
+	buf_zero(&f->st, (f->vi->hdrsize + 7) & ~7u);
+	put_reserves(&f->st, dt, opt->reserve_slots);
+	return f->st.len;
+}
+
 static bool assemble(struct dt *dt, const struct dtb_options *opt,
 		     const struct version_info *vi, struct flat *f,
-		     struct buf *out)
+		     size_t prefix)
 {
-	struct buf rsv = { 0 };
+	struct buf hdr = { 0 };
 	struct layout l;
 	long long total, pad;
-	bool ok = false;
 
-	put_reserves(&rsv, dt, opt->reserve_slots);
-	total = (long long)((vi->hdrsize + 7) & ~7u) + (long long)rsv.len +
-		(long long)f->st.len + (long long)f->str.b.len;
+	total = (long long)f->st.len + (long long)f->str.b.len;
 	if (!pad_length(opt, total, &pad))
-		goto out;
+		return false;
 	if (total + pad > UINT32_MAX) {
 		diag_plain(DIAG_ERROR, "blob too large (%lld bytes)",
 			   total + pad);
-		goto out;
+		return false;
 	}
 	l.off_rsv = (vi->hdrsize + 7) & ~7u;
-	l.off_struct = l.off_rsv + (uint32_t)rsv.len;
-	l.size_struct = (uint32_t)f->st.len;
-	l.off_str = l.off_struct + l.size_struct;
+	l.off_struct = (uint32_t)prefix;
+	l.size_struct = (uint32_t)(f->st.len - prefix);
+	l.off_str = (uint32_t)f->st.len;
 	l.size_str = (uint32_t)f->str.b.len;
 	l.totalsize = (uint32_t)(total + (pad > 0 ? pad : 0));
-	put_header(out, vi, dt, &l);
-	buf_align(out, 8);
-	buf_put(out, rsv.p, rsv.len);
-	buf_put(out, f->st.p, f->st.len);
-	buf_put(out, f->str.b.p, f->str.b.len);
+	buf_put(&f->st, f->str.b.p, f->str.b.len);
 	if (pad > 0)
-		buf_zero(out, (size_t)pad);
-	ok = true;
-out:
-	free(rsv.p);
-	return ok;
+		buf_zero(&f->st, (size_t)pad);
+	put_header(&hdr, vi, dt, &l);
+	memcpy(f->st.p, hdr.p, hdr.len);
+	free(hdr.p);
+	return true;
 }
 
 int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
@@ -485,7 +499,7 @@ int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
 	struct dtb_options def = DTB_OPTIONS_DEFAULT;
 	const struct version_info *vi;
 	struct flat f = { 0 };
-	struct buf blob = { 0 };
+	size_t prefix;
 	bool ok;
 
 	*out = NULL;
@@ -498,20 +512,20 @@ int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
 		return -1;
 	}
 	f.vi = vi;
+	prefix = put_prefix(&f, dt, opt);
 	if (dt->root)
 		flatten_node(&f, dt->root);
 	buf_cell(&f.st, FDT_END);
-	ok = assemble(dt, opt, vi, &f, &blob);
-	free(f.st.p);
+	ok = assemble(dt, opt, vi, &f, prefix);
 	free(f.str.b.p);
 	free(f.str.slots);
 	free(f.str.pslots);
 	free(f.path.p);
 	if (!ok) {
-		free(blob.p);
+		free(f.st.p);
 		return -1;
 	}
-	*out = blob.p;
-	*outlen = blob.len;
+	*out = f.st.p;
+	*outlen = f.st.len;
 	return 0;
 }
