@@ -151,6 +151,7 @@ static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 	in->len = len;
 	in->src = src_new(name, buf, len, true);
 	in->dir = real_path ? dir_of(ctx, real_path) : NULL;
+	in->from_file = real_path != NULL;
 	in->prev = ctx->input;
 	in->next_all = ctx->all_inputs;
 	ctx->all_inputs = in;
@@ -476,8 +477,13 @@ static struct dt *parse_input(struct parse_ctx *ctx)
 	src_set_fixup(NULL, NULL);
 	lex_free_buffers(sc);
 	yylex_destroy(sc);
-	for (in = ctx->all_inputs; in; in = in->next_all)
-		in->buf = NULL;	/* its src owns it */
+	for (in = ctx->all_inputs; in; in = in->next_all) {
+		/* A file can be read again for a caret line: its memory is
+		 * better spent on the tree. */
+		if (in->from_file)
+			src_drop_text(in->src);
+		in->buf = NULL;
+	}
 	if (rc == 2)
 		diag_plain(DIAG_ERROR, "parser out of memory");
 	if (!ctx->dt->root && !diag_error_count())
@@ -504,6 +510,8 @@ struct dt *dts_parse_buffer(const char *name, const char *buf, size_t len,
 
 struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 {
+	struct stat st;
+	bool regular;
 	struct parse_ctx ctx = { 0 };
 	const char *why = NULL, *path = name;
 	size_t len;
@@ -528,6 +536,8 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 	if (opt && opt->depfile)
 		fprintf(opt->depfile, " %s", path);
 	buf = slurp(f, &len, &why);
+	regular = f != stdin && fstat(fileno(f), &st) == 0 &&
+		  S_ISREG(st.st_mode);
 	if (f != stdin)
 		fclose(f);
 	if (!buf) {
@@ -537,6 +547,8 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 	}
 	ctx.input = input_new(&ctx, buf, len, path,
 			      f == stdin ? NULL : name);
+	/* a pipe or device (`domc <(cpp ...)`) cannot be read twice */
+	ctx.input->from_file = regular;
 	dt = parse_input(&ctx);
 	return dt;
 }

@@ -18,6 +18,7 @@ struct dts_input {
 	size_t len;
 	struct src *src;	/* owns buf; positions point into it */
 	const char *dir;	/* directory of the real file, for includes */
+	bool from_file;		/* a regular file (not stdin, not memory) */
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 

@@ -27,6 +27,7 @@ struct src {
 	uint32_t *starts;	/* offsets where lines start, as far as indexed */
 	size_t nstarts, starts_cap;
 	size_t indexed;		/* newlines before this offset are in starts */
+	bool dropped;		/* text freed after a full index */
 	char **names;		/* remap names, owned */
 	size_t nnames;
 };
@@ -118,6 +119,8 @@ static void index_to(struct src *s, size_t off)
 
 	if (!s->nstarts)
 		add_start(s, 0);
+	if (s->dropped)
+		return;
 	if (off > s->len)
 		off = s->len;
 	if (off <= s->indexed)
@@ -193,7 +196,7 @@ bool srcpos_resolve(const struct srcpos *pos, struct srcloc *loc)
 		return false;
 	s = (struct src *)pos->src;
 	loc->file = s->name;
-	if (!s->text)
+	if (!s->text && !s->dropped)
 		return true;
 	src_begin_read();
 	line_col(s, pos->off, &loc->file, &loc->line, &loc->col);
@@ -201,6 +204,17 @@ bool srcpos_resolve(const struct srcpos *pos, struct srcloc *loc)
 	line_col(s, last, &end_file, &loc->end_line, &loc->end_col);
 	src_end_read();
 	return true;
+}
+
+void src_drop_text(struct src *s)
+{
+	if (!s->owned || s->dropped)
+		return;
+	index_to(s, s->len);
+	free(s->owned);
+	s->owned = NULL;
+	s->text = NULL;
+	s->dropped = true;
 }
 
 static char *read_small_file(const char *name, size_t *len)

@@ -52,6 +52,13 @@ void src_set_fixup(void (*fixup)(bool restore, void *arg), void *arg);
 void src_begin_read(void);
 void src_end_read(void);
 
+/*
+ * The text was read from a file that can be read again: index every line
+ * and free the text. Positions still resolve; a caret line reads the file
+ * again when one is printed.
+ */
+void src_drop_text(struct src *s);
+
 /* false (loc zeroed) for a NULL or empty position */
 bool srcpos_resolve(const struct srcpos *pos, struct srcloc *loc);
 
