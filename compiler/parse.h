@@ -22,6 +22,11 @@ struct dts_input {
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 
+struct name_slot {
+	const char *s;	/* NULL: empty */
+	uint32_t len, hash;
+};
+
 struct parse_ctx {
 	struct dt *dt;
 	void *scanner;		/* yyscan_t */
@@ -36,6 +41,8 @@ struct parse_ctx {
 	const char *tok_text;		/* the last token, for syntax errors */
 	size_t tok_len;
 	int comment_return;		/* start condition around a comment */
+	struct name_slot *names;	/* intern()'s table */
+	size_t names_cap, names_used;
 	unsigned int paren_depth;	/* inside an integer expression */
 	bool bits_pending;		/* /bits/ seen: its array goes cell by cell */
 	struct srcpos comment_start;
