@@ -19,6 +19,7 @@
 
 #include <libfdt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +276,30 @@ struct flat {
 	struct buf st;
 	struct strtab str;
 	struct buf path;	/* full path of the node being written */
+	FILE *sink;		/* streaming: st's bytes go here as they pile up */
+	size_t flushed;		/* bytes of the blob already in sink */
+	bool sink_failed;
 };
+
+/* Streaming flushes st beyond this; the blob is never held whole. */
+#define FLUSH_AT	(1u << 20)
+
+/*
+ * Hands st's bytes to the sink, all of them or a multiple of 8 (st's
+ * length modulo 8 is what the alignment of what follows is computed from).
+ */
+static void flat_flush(struct flat *f, bool all)
+{
+	size_t n = all ? f->st.len : (f->st.len & ~(size_t)7);
+
+	if (!f->sink || !n)
+		return;
+	if (!f->sink_failed && fwrite(f->st.p, 1, n, f->sink) != n)
+		f->sink_failed = true;
+	memmove(f->st.p, f->st.p + n, f->st.len - n);
+	f->st.len -= n;
+	f->flushed += n;
+}
 
 static void put_prop_head(struct flat *f, const char *name, uint32_t len)
 {
@@ -361,6 +385,8 @@ static void flatten_node(struct flat *f, const struct node *n)
 	}
 	buf_cell(&f->st, FDT_END_NODE);
 	f->path.len = pathlen;
+	if (f->sink && f->st.len >= FLUSH_AT)
+		flat_flush(f, false);
 }
 
 /* ---- blob assembly --------------------------------------------------------- */
@@ -469,8 +495,9 @@ static bool assemble(struct dt *dt, const struct dtb_options *opt,
 	struct buf hdr = { 0 };
 	struct layout l;
 	long long total, pad;
+	size_t end_struct = f->flushed + f->st.len;
 
-	total = (long long)f->st.len + (long long)f->str.b.len;
+	total = (long long)end_struct + (long long)f->str.b.len;
 	if (!pad_length(opt, total, &pad))
 		return false;
 	if (total + pad > UINT32_MAX) {
@@ -480,48 +507,75 @@ static bool assemble(struct dt *dt, const struct dtb_options *opt,
 	}
 	l.off_rsv = (vi->hdrsize + 7) & ~7u;
 	l.off_struct = (uint32_t)prefix;
-	l.size_struct = (uint32_t)(f->st.len - prefix);
-	l.off_str = (uint32_t)f->st.len;
+	l.size_struct = (uint32_t)(end_struct - prefix);
+	l.off_str = (uint32_t)end_struct;
 	l.size_str = (uint32_t)f->str.b.len;
 	l.totalsize = (uint32_t)(total + (pad > 0 ? pad : 0));
 	buf_put(&f->st, f->str.b.p, f->str.b.len);
 	if (pad > 0)
 		buf_zero(&f->st, (size_t)pad);
 	put_header(&hdr, vi, dt, &l);
-	memcpy(f->st.p, hdr.p, hdr.len);
+	if (f->sink) {
+		flat_flush(f, true);
+		if (!f->sink_failed &&
+		    (fseek(f->sink, 0, SEEK_SET) != 0 ||
+		     fwrite(hdr.p, 1, hdr.len, f->sink) != hdr.len ||
+		     fflush(f->sink) != 0))
+			f->sink_failed = true;
+	} else {
+		memcpy(f->st.p, hdr.p, hdr.len);
+	}
 	free(hdr.p);
 	return true;
+}
+
+static int flatten(struct dt *dt, const struct dtb_options *opt,
+		   struct flat *f)
+{
+	struct dtb_options def = DTB_OPTIONS_DEFAULT;
+	size_t prefix;
+	bool ok;
+
+	if (!opt)
+		opt = &def;
+	f->vi = find_version(opt->version);
+	if (!f->vi) {
+		diag_plain(DIAG_ERROR, "unknown blob version %d", opt->version);
+		return -1;
+	}
+	prefix = put_prefix(f, dt, opt);
+	if (dt->root)
+		flatten_node(f, dt->root);
+	buf_cell(&f->st, FDT_END);
+	ok = assemble(dt, opt, f->vi, f, prefix);
+	free(f->str.b.p);
+	free(f->str.slots);
+	free(f->str.pslots);
+	free(f->path.p);
+	return ok ? 0 : -1;
+}
+
+int dtb_flatten_to_file(struct dt *dt, const struct dtb_options *opt,
+			FILE *out, bool *write_failed)
+{
+	struct flat f = { 0 };
+	int rc;
+
+	f.sink = out;
+	rc = flatten(dt, opt, &f);
+	free(f.st.p);
+	*write_failed = f.sink_failed;
+	return rc == 0 && !f.sink_failed ? 0 : -1;
 }
 
 int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
 		size_t *outlen)
 {
-	struct dtb_options def = DTB_OPTIONS_DEFAULT;
-	const struct version_info *vi;
 	struct flat f = { 0 };
-	size_t prefix;
-	bool ok;
 
 	*out = NULL;
 	*outlen = 0;
-	if (!opt)
-		opt = &def;
-	vi = find_version(opt->version);
-	if (!vi) {
-		diag_plain(DIAG_ERROR, "unknown blob version %d", opt->version);
-		return -1;
-	}
-	f.vi = vi;
-	prefix = put_prefix(&f, dt, opt);
-	if (dt->root)
-		flatten_node(&f, dt->root);
-	buf_cell(&f.st, FDT_END);
-	ok = assemble(dt, opt, vi, &f, prefix);
-	free(f.str.b.p);
-	free(f.str.slots);
-	free(f.str.pslots);
-	free(f.path.p);
-	if (!ok) {
+	if (flatten(dt, opt, &f) != 0) {
 		free(f.st.p);
 		return -1;
 	}

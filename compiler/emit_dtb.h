@@ -6,7 +6,9 @@
 #ifndef DOMC_EMIT_DTB_H
 #define DOMC_EMIT_DTB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tree.h"
 
@@ -31,5 +33,13 @@ struct dtb_options {
  */
 int dtb_flatten(struct dt *dt, const struct dtb_options *opt, void **out,
 		size_t *outlen);
+/*
+ * Same, written to out as it is produced, so the blob is never held in
+ * memory whole; out must be seekable (the header, written last, goes back
+ * to offset 0). *write_failed tells a failed write (errno set) from a
+ * problem already reported.
+ */
+int dtb_flatten_to_file(struct dt *dt, const struct dtb_options *opt,
+			FILE *out, bool *write_failed);
 
 #endif

@@ -432,6 +432,35 @@ static int emit(struct cli *c, struct dt *dt, void **buf, size_t *len)
 	return 0;
 }
 
+/*
+ * A blob bound for a regular file is written as it is produced (under a
+ * temporary name, renamed when complete), so it is never held in memory
+ * whole. stdout, devices and FIFOs get it in one piece at the end.
+ */
+static bool streams_dtb(const struct cli *c)
+{
+	struct stat st;
+
+	if (strcmp(c->out_format, "dtb") != 0 || strcmp(c->out_name, "-") == 0)
+		return false;
+	return stat(c->out_name, &st) != 0 || S_ISREG(st.st_mode);
+}
+
+static bool emit_dtb_file(struct cli *c, struct dt *dt, struct output *o)
+{
+	bool write_failed = false;
+
+	if (!output_open_text(o, c->out_name))
+		return false;
+	if (dtb_flatten_to_file(dt, &c->dtb, o->f, &write_failed) == 0)
+		return true;
+	if (write_failed)
+		diag_plain(DIAG_ERROR, "cannot write \"%s\": %s", c->out_name,
+			   strerror(errno ? errno : EIO));
+	output_discard_text(o);
+	return false;
+}
+
 static int check_formats(struct cli *c)
 {
 	if (!c->in_format)
@@ -487,8 +516,9 @@ static bool write_report(struct cli *c, struct dt *dt,
 static int compile(struct cli *c)
 {
 	struct check_options copt = { .generate_symbols = c->symbols };
-	struct output dep = { 0 };
+	struct output dep = { 0 }, out = { 0 };
 	struct domid_result domains = { 0 };
+	bool streamed = false;
 	struct dt *dt;
 	void *buf = NULL;
 	size_t len = 0;
@@ -521,14 +551,21 @@ static int compile(struct cli *c)
 	/* a generated value over DATA_MAX_LEN was dropped: never write it */
 	if (diag_error_count() != errors)
 		goto out;
-	if (emit(c, dt, &buf, &len) != 0)
+	streamed = streams_dtb(c);
+	if (streamed) {
+		if (!emit_dtb_file(c, dt, &out))
+			goto out;
+	} else if (emit(c, dt, &buf, &len) != 0) {
 		goto out;
+	}
 	if (dep.f) {
 		fputc('\n', dep.f);
 		if (!output_commit_text(&dep))
 			goto out;
 	}
-	if (strcmp(c->out_format, "null") != 0 &&
+	if (streamed && !output_commit_text(&out))
+		goto out;
+	if (!streamed && strcmp(c->out_format, "null") != 0 &&
 	    !output_write_file(c->out_name, buf, len))
 		goto out;
 	if (c->report && !write_report(c, dt, &domains))
@@ -538,6 +575,8 @@ out:
 	domid_result_free(&domains);
 	if (dep.f)
 		output_discard_text(&dep);
+	if (out.f)
+		output_discard_text(&out);
 	free(buf);
 	dt_free(dt);
 	return rc;
