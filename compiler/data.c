@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-static bool data_reserve(struct dt *dt, struct data *d, size_t extra)
+bool data_reserve(struct dt *dt, struct data *d, size_t extra)
 {
 	size_t need = (size_t)d->len + extra, ncap;
 

@@ -21,12 +21,22 @@
  */
 static uint32_t name_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = len, w;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	}
+	for (w = 0; len; len--)
+		w = w << 8 | (uint8_t)s[len - 1];
+	h ^= w;
+	/* murmur3's finaliser: every input bit reaches the low bits */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static void names_grow(struct parse_ctx *ctx)
@@ -346,6 +356,9 @@ void lex_cells(struct parse_ctx *ctx, const char *text, size_t len,
 
 	*d = (struct data){ 0 };
 	data_add_marker(ctx->dt, d, MARK_TYPE_U32, NULL, &at);
+	/* a cell takes two characters at least (one and a blank or '>') */
+	if (!data_reserve(ctx->dt, d, 4 * (len / 2)))
+		return;
 	for (;;) {
 		uint64_t v;
 
@@ -364,15 +377,16 @@ void lex_cells(struct parse_ctx *ctx, const char *text, size_t len,
 						 i - start - 1 - 2 * path);
 
 			data_add_marker(ctx->dt, d, MARK_REF_PHANDLE, ref, &at);
-			data_append_cell(ctx->dt, d, 0xffffffffu);
-			continue;
+			v = 0xffffffffu;
+		} else {
+			v = lex_literal(ctx, text + start, i - start, &at);
+			if (v > 0xffffffffULL && (v | 0xffffffffULL) != ~0ULL)
+				diag_at(DIAG_ERROR, &at, NULL, "value 0x%llx "
+					"out of range for /bits/ 32 elements",
+					(unsigned long long)v);
 		}
-		v = lex_literal(ctx, text + start, i - start, &at);
-		if (v > 0xffffffffULL && (v | 0xffffffffULL) != ~0ULL)
-			diag_at(DIAG_ERROR, &at, NULL, "value 0x%llx out of "
-				"range for /bits/ 32 elements",
-				(unsigned long long)v);
-		data_append_cell(ctx->dt, d, (cell_t)v);
+		cell_store(d->val + d->len, (cell_t)v);
+		d->len += 4;
 	}
 	data_seal(ctx->dt, d);
 }
@@ -450,6 +464,16 @@ void dts_unescape(struct parse_ctx *ctx, const char *s, size_t len,
 	size_t i = 0, start;
 
 	data_add_marker(dt, out, MARK_TYPE_STRING, NULL, loc);
+	if (!memchr(s, '\\', len)) {
+		/* no escapes: the usual string, copied in one go */
+		if (data_reserve(dt, out, len + 1)) {
+			memcpy(out->val + out->len, s, len);
+			out->val[out->len + len] = '\0';
+			out->len += (uint32_t)len + 1;
+		}
+		data_seal(dt, out);
+		return;
+	}
 	while (i < len) {
 		start = i;
 		while (i < len && s[i] != '\\')

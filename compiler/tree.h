@@ -66,6 +66,9 @@ struct dt;
  */
 #define DATA_MAX_LEN	(1U << 30)
 
+/* Room for extra more bytes at d->val + d->len; false (reported) past
+ * DATA_MAX_LEN. */
+bool data_reserve(struct dt *dt, struct data *d, size_t extra);
 void data_append(struct dt *dt, struct data *d, const void *p, size_t len);
 void data_append_cell(struct dt *dt, struct data *d, cell_t v);
 /* bits: 8, 16, 32 or 64; big-endian */
