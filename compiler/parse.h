@@ -61,6 +61,21 @@ static inline void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
 	loc->off = (uint32_t)(text - ctx->input->buf);
 	loc->end = loc->off + (uint32_t)len;
 }
+/* A token matched with the blanks after it: the token is the text before
+ * them, for its position and for syntax errors. Returns its length. */
+static inline size_t lex_trim_blanks(struct parse_ctx *ctx,
+				     struct srcpos *loc, const char *text,
+				     size_t len)
+{
+	while (len > 1 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
+			   text[len - 1] == '\n' || text[len - 1] == '\r' ||
+			   text[len - 1] == '\v' || text[len - 1] == '\f'))
+		len--;
+	loc->end = loc->off + (uint32_t)len;
+	ctx->tok_len = len;
+	return len;
+}
+
 void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
 		     const struct srcpos *loc);
 /* Returns false (after reporting) if the file cannot be opened. */
