@@ -122,8 +122,18 @@ struct pslot {
 	uint32_t off;
 };
 
+/* Names are mostly shared strings (interned, or pointing into a blob), so
+ * the last offset found for an address is remembered. */
+#define RECENT_SLOTS	256
+
+struct recent {
+	const char *ptr;
+	uint32_t off;
+};
+
 struct strtab {
 	struct buf b;
+	struct recent recent[RECENT_SLOTS];
 	struct slot *slots;
 	size_t nslots, used;
 	struct pslot *pslots;
@@ -250,7 +260,7 @@ static uint32_t long_insert(struct strtab *t, const char *s, size_t len)
 	return off;
 }
 
-static uint32_t strtab_insert(struct strtab *t, const char *s)
+static uint32_t strtab_lookup(struct strtab *t, const char *s)
 {
 	size_t len = strlen(s);
 	struct slot *sl;
@@ -267,6 +277,18 @@ static uint32_t strtab_insert(struct strtab *t, const char *s)
 	buf_put(&t->b, s, len + 1);
 	index_suffixes(t, off, len);
 	return off;
+}
+
+/* An offset, once given for a string, never changes: the table only grows. */
+static uint32_t strtab_insert(struct strtab *t, const char *s)
+{
+	struct recent *r = &t->recent[((uintptr_t)s >> 3) % RECENT_SLOTS];
+
+	if (r->ptr != s) {
+		r->off = strtab_lookup(t, s);
+		r->ptr = s;
+	}
+	return r->off;
 }
 
 /* ---- structure block ------------------------------------------------------ */
