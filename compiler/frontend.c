@@ -202,6 +202,20 @@ static FILE *open_relative(struct parse_ctx *ctx, const char *name,
 	return f;
 }
 
+#define RELEASE_STEP	(4u << 20)
+
+void lex_input_from_file(struct dts_input *in)
+{
+	in->from_file = true;
+	in->release_at = RELEASE_STEP;
+}
+
+void lex_release(struct dts_input *in, uint32_t off)
+{
+	src_release_upto(in->src, off);
+	in->release_at = off + RELEASE_STEP;
+}
+
 static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 				   size_t len, const char *name,
 				   const char *real_path)
@@ -214,7 +228,9 @@ static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 	in->len = len;
 	in->src = src_new(name, buf, len, true);
 	in->dir = real_path ? dir_of(ctx, real_path) : NULL;
-	in->from_file = real_path != NULL;
+	in->release_at = UINT32_MAX;
+	if (real_path)
+		lex_input_from_file(in);
 	in->prev = ctx->input;
 	in->next_all = ctx->all_inputs;
 	ctx->all_inputs = in;
@@ -627,7 +643,10 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 	ctx.input = input_new(&ctx, buf, len, path,
 			      f == stdin ? NULL : name);
 	/* a pipe or device (`domc <(cpp ...)`) cannot be read twice */
-	ctx.input->from_file = regular;
+	if (regular)
+		lex_input_from_file(ctx.input);
+	else
+		ctx.input->from_file = false, ctx.input->release_at = UINT32_MAX;
 	dt = parse_input(&ctx);
 	return dt;
 }

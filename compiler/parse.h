@@ -19,6 +19,7 @@ struct dts_input {
 	struct src *src;	/* owns buf; positions point into it */
 	const char *dir;	/* directory of the real file, for includes */
 	bool from_file;		/* a regular file (not stdin, not memory) */
+	uint32_t release_at;	/* lex_release() when a token starts here */
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 
@@ -50,6 +51,14 @@ struct parse_ctx {
 
 struct srcpos;
 
+/*
+ * The text before offset `off` of a file being lexed is not read again
+ * (tokens hold copies of names and values): its memory goes back to the
+ * system every few MiB, so a big input is never held whole.
+ */
+void lex_release(struct dts_input *in, uint32_t off);
+void lex_input_from_file(struct dts_input *in);
+
 /* Called by the lexer for every token: a byte range, nothing counted. */
 static inline void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
 				  const char *text, size_t len)
@@ -60,6 +69,8 @@ static inline void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
 	loc->src = ctx->input->src;
 	loc->off = (uint32_t)(text - ctx->input->buf);
 	loc->end = loc->off + (uint32_t)len;
+	if (loc->off >= ctx->input->release_at)
+		lex_release(ctx->input, loc->off);
 }
 /* A token matched with the blanks after it: the token is the text before
  * them, for its position and for syntax errors. Returns its length. */

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Files read only to quote a caret line stay below this size. */
 #define CARET_FILE_MAX (64u * 1024 * 1024)
@@ -28,6 +30,8 @@ struct src {
 	size_t nstarts, starts_cap;
 	size_t indexed;		/* newlines before this offset are in starts */
 	bool dropped;		/* text freed after a full index */
+	bool partial;		/* text before `released` given back */
+	size_t released;
 	char **names;		/* remap names, owned */
 	size_t nnames;
 };
@@ -206,6 +210,24 @@ bool srcpos_resolve(const struct srcpos *pos, struct srcloc *loc)
 	return true;
 }
 
+void src_release_upto(struct src *s, size_t upto)
+{
+	static uintptr_t page;
+	uintptr_t start, end;
+
+	if (!s->text || upto <= s->released)
+		return;
+	if (!page)
+		page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	index_to(s, upto);
+	start = ((uintptr_t)s->text + s->released + page - 1) & ~(page - 1);
+	end = ((uintptr_t)s->text + upto) & ~(page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+	s->released = upto;
+	s->partial = true;
+}
+
 void src_drop_text(struct src *s)
 {
 	if (!s->owned || s->dropped)
@@ -246,7 +268,7 @@ const char *src_text_by_name(const char *name, size_t *len)
 	char *buf;
 
 	for (s = all_srcs; s; s = s->next)
-		if (s->text && strcmp(s->name, name) == 0) {
+		if (s->text && !s->partial && strcmp(s->name, name) == 0) {
 			*len = s->len;
 			return s->text;
 		}

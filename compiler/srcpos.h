@@ -53,6 +53,12 @@ void src_begin_read(void);
 void src_end_read(void);
 
 /*
+ * The lexer is past offset upto of a text read from a file that can be
+ * read again: index the lines before it and give the memory of that part
+ * back to the system. Caret lines then read the file again.
+ */
+void src_release_upto(struct src *s, size_t upto);
+/*
  * The text was read from a file that can be read again: index every line
  * and free the text. Positions still resolve; a caret line reads the file
  * again when one is printed.
