@@ -7,7 +7,11 @@
 #   1. a dom0less tree with 32,752 sibling xen,domain nodes under /chosen
 #      (DOMID_FIRST_RESERVED: the most domains Xen can number), each with
 #      a kernel module node;
-#   2. a tree with 100,000 sibling nodes under the root.
+#   2. a tree with 100,000 sibling nodes under the root;
+#   3. errors at the end of a 13 MB source (400,000 siblings): the lexer
+#      gives the text behind it back to the system as it goes, and the
+#      diagnostics must still name the right line and quote it, both for
+#      a syntax error (during parsing) and a check error (after it).
 # SCALE_TIMEOUT (seconds, default 300) bounds each compile; SCALE_DOMAINS
 # and SCALE_SIBLINGS override the two counts.
 # Output: a line per failure, "scale: ..." and "N passed, N failed".
@@ -110,4 +114,27 @@ gen_domains "$nd" >"$WORK/domains-$nd.dts"
 check "domains-$nd" /chosen "$nd" domU1 "domU$nd" compatible xen,domain
 gen_siblings "$ns" >"$WORK/siblings-$ns.dts"
 check "siblings-$ns" / "$ns" node0 "node$((ns - 1))" index "$((ns - 1))"
+# late NAME TAIL LINE1 LINE2: a big tree, then TAIL; the first two lines
+# of the diagnostics must be LINE1 and LINE2 (@ stands for the file name).
+late() {
+	name=$1 tail=$2
+	f=$WORK/$name.dts
+	{ gen_siblings 400000; printf '%b' "$tail"; } >"$f"
+	want1=$(printf '%s' "$3" | sed "s|@|$f|")
+	$TO "$DOMC" -o "$WORK/$name.dtb" "$f" >/dev/null 2>"$WORK/$name.err"
+	got1=$(sed -n 1p "$WORK/$name.err")
+	got2=$(sed -n 2p "$WORK/$name.err")
+	if [ "$got1" != "$want1" ] || [ "$got2" != "$4" ]; then
+		t_fail "scale/$name: got '$got1' / '$got2'"
+		return
+	fi
+	t_pass
+}
+# 400,000 siblings: 1,200,004 lines before the tail
+late late-syntax '/ {\n\tx = "a" "b";\n};\n' \
+	'@:1200006:10: error: syntax error, unexpected string, expecting label or '"';'"' or '"','"'' \
+	' 	x = "a" "b";'
+late late-check '/ {\n\tdup: a {};\n\tdup: b {};\n};\n' \
+	"@:1200007:2: error: duplicate label 'dup' on /b and /a [-Wduplicate_label]" \
+	' 	dup: b {};'
 t_summary
