@@ -507,6 +507,8 @@ cell_t dt_node_phandle(struct dt *dt, struct node *n)
 const char *node_path(struct dt *dt, struct node *n)
 {
 	const char *pp;
+	size_t plen, nlen;
+	char *path;
 
 	if (n->fullpath)
 		return n->fullpath;
@@ -515,10 +517,14 @@ const char *node_path(struct dt *dt, struct node *n)
 		return n->fullpath;
 	}
 	pp = node_path(dt, n->parent);
-	if (pp[0] == '/' && pp[1] == '\0')
-		n->fullpath = arena_printf(&dt->arena, "/%s", n->name);
-	else
-		n->fullpath = arena_printf(&dt->arena, "%s/%s", pp, n->name);
+	/* the root's path is "/" already: no second slash after it */
+	plen = pp[1] ? strlen(pp) : 0;
+	nlen = strlen(n->name);
+	path = arena_alloc_uninit(&dt->arena, plen + nlen + 2);
+	memcpy(path, pp, plen);
+	path[plen] = '/';
+	memcpy(path + plen + 1, n->name, nlen + 1);
+	n->fullpath = path;
 	return n->fullpath;
 }
 
