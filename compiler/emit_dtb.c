@@ -344,7 +344,8 @@ static void put_prop(struct flat *f, const struct property *p)
 
 	put_prop_head(f, p->name, len);
 	buf_room(&f->st, (size_t)len + pad);
-	memcpy(f->st.p + f->st.len, p->val.val, len);
+	if (len)
+		memcpy(f->st.p + f->st.len, p->val.val, len);
 	memset(f->st.p + f->st.len + len, 0, pad);
 	f->st.len += (size_t)len + pad;
 }
