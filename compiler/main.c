@@ -501,7 +501,10 @@ static int compile(struct cli *c)
 	if (dep.f)
 		fprintf(dep.f, "%s:", c->out_name);
 	dt = read_input(c, dep.f);
-	if (!dt || !dt->root || diag_error_count())
+	/* Errors of the checks raised while parsing (integer_overflow, ...)
+	 * are check failures like checks_run()'s: -f forces output past
+	 * them, never past a parse error. */
+	if (!dt || !dt->root || diag_error_count() > diag_check_error_count())
 		goto out;
 	dt->phandle_format = c->phandle_format;
 	if (c->boot_cpu != -1)
