@@ -558,7 +558,7 @@ CHECK(node_name_chars_strict, check_node_name_chars_strict,
 /*
  * Checks the front end raises while it parses (checks_level()); they have
  * no tree walk, and data is their --list-checks description. dtc 1.6.1
- * accepts both silently: "-E no-NAME" gives its bytes back.
+ * accepts all three silently: "-E no-NAME" gives its bytes back.
  */
 #define PARSE_TIME(nm, what) \
 	static struct check nm = { #nm, NULL, what, false, true, true, \
@@ -566,6 +566,7 @@ CHECK(node_name_chars_strict, check_node_name_chars_strict,
 
 PARSE_TIME(integer_overflow, "integer expression not exact in 64 bits");
 PARSE_TIME(memreserve_overflow, "/memreserve/ wrapping past 2^64");
+PARSE_TIME(nul_in_source, "NUL byte in a string, character or comment");
 
 static struct check *const table[] = {
 	&duplicate_node_names, &duplicate_property_names,
@@ -582,7 +583,7 @@ static struct check *const table[] = {
 	&property_name_chars_strict,
 	&node_name_chars_strict,
 	PENDING_CHECKS
-	&integer_overflow, &memreserve_overflow,
+	&integer_overflow, &memreserve_overflow, &nul_in_source,
 	&always_fail,
 };
 
@@ -822,7 +823,8 @@ bool checks_set_level(const char *arg, bool is_error)
 
 static bool is_parse_time(const struct check *c)
 {
-	return c == &integer_overflow || c == &memreserve_overflow;
+	return c == &integer_overflow || c == &memreserve_overflow ||
+	       c == &nul_in_source;
 }
 
 void checks_list(void)

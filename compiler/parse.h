@@ -19,6 +19,7 @@ struct dts_input {
 	const char *name;	/* reported name; cpp line markers change it */
 	const char *dir;	/* directory of the real file, for includes */
 	uint32_t line, col;	/* position of the next character */
+	bool nul_cut;		/* read only up to its first NUL byte */
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 
@@ -54,6 +55,9 @@ bool lex_pop_input(struct parse_ctx *ctx);
 /* Frees every buffer still stacked (after a parse that stopped inside an
  * /include/): flex's yylex_destroy frees only the top one. */
 void lex_free_buffers(void *scanner);
+/* Reports a NUL byte inside a token; true if the parse must stop. */
+bool lex_nul(struct parse_ctx *ctx, const char *text, size_t len,
+	     const struct srcpos *loc);
 void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
