@@ -22,6 +22,7 @@
 #include "report.h"
 #include "resolve.h"
 #include "tree.h"
+#include "xen_props.h"
 
 #define DOMC_VERSION "0.1.0"
 
@@ -303,6 +304,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_LIST_CHECKS:
 			checks_list();
 			domid_list_checks();
+			xen_props_list_checks();
 			return EXIT_OK;
 		case '?':
 			if (optopt)
