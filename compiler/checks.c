@@ -555,6 +555,19 @@ CHECK(node_name_chars_strict, check_node_name_chars_strict,
 
 #include "checks_pending.h"
 
+/*
+ * Checks the front end raises while it parses (checks_level()); they have
+ * no tree walk, and data is their --list-checks description. dtc 1.6.1
+ * accepts all three silently: "-E no-NAME" gives its bytes back.
+ */
+#define PARSE_TIME(nm, what) \
+	static struct check nm = { #nm, NULL, what, false, true, true, \
+				   UNCHECKED, false, { NULL } }
+
+PARSE_TIME(integer_overflow, "integer expression not exact in 64 bits");
+PARSE_TIME(memreserve_overflow, "/memreserve/ wrapping past 2^64");
+PARSE_TIME(nul_in_source, "NUL byte in a string, character or comment");
+
 static struct check *const table[] = {
 	&duplicate_node_names, &duplicate_property_names,
 	&node_name_chars, &node_name_format, &property_name_chars,
@@ -570,6 +583,7 @@ static struct check *const table[] = {
 	&property_name_chars_strict,
 	&node_name_chars_strict,
 	PENDING_CHECKS
+	&integer_overflow, &memreserve_overflow, &nul_in_source,
 	&always_fail,
 };
 
@@ -807,15 +821,38 @@ bool checks_set_level(const char *arg, bool is_error)
 	return false;
 }
 
+static bool is_parse_time(const struct check *c)
+{
+	return c == &integer_overflow || c == &memreserve_overflow ||
+	       c == &nul_in_source;
+}
+
 void checks_list(void)
 {
 	size_t i;
 
 	for (i = 0; i < N_CHECKS; i++) {
 		const struct check *c = table[i];
+		const char *note = !c->implemented ? "(not implemented yet)" :
+				   is_parse_time(c) ? c->data : NULL;
 
-		printf("%-36s %-8s%s\n", c->name,
+		printf("%-36s %-8s%s%s\n", c->name,
 		       c->error ? "error" : c->warn ? "warning" : "off",
-		       c->implemented ? "" : "  (not implemented yet)");
+		       note ? "  " : "", note ? note : "");
 	}
+}
+
+bool checks_level(const char *name, enum diag_level *level)
+{
+	size_t i;
+
+	for (i = 0; i < N_CHECKS; i++) {
+		const struct check *c = table[i];
+
+		if (strcmp(c->name, name) != 0)
+			continue;
+		*level = level_of(c);
+		return c->warn || c->error;
+	}
+	return false;
 }

@@ -20,6 +20,12 @@ struct check_options {
 bool checks_set_level(const char *arg, bool is_error);
 /* Runs every enabled check; true if an error-level check failed. */
 bool checks_run(struct dt *dt, const struct check_options *opt);
+/*
+ * The checks the front end raises while parsing (integer_overflow,
+ * memreserve_overflow, nul_in_source) follow -W/-E like every other: true,
+ * with the level to report at, if the named check is enabled.
+ */
+bool checks_level(const char *name, enum diag_level *level);
 /* Prints the check names with their levels (--list-checks). */
 void checks_list(void);
 

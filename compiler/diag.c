@@ -13,6 +13,7 @@ static struct diag_state {
 	bool no_carets;
 	bool werror;
 	unsigned int errors, warnings;
+	unsigned int check_errors;	/* errors tagged with a check name */
 } ds;
 
 void diag_set_quiet(int quiet)
@@ -159,6 +160,8 @@ static void vdiag(enum diag_level level, const struct srcpos *pos,
 
 	if (promoted)
 		level = DIAG_ERROR;
+	if (level == DIAG_ERROR && check)
+		ds.check_errors++;
 	if (!count_and_filter(level))
 		return;
 	va_copy(ap2, ap);
@@ -195,6 +198,11 @@ void diag_plain(enum diag_level level, const char *fmt, ...)
 unsigned int diag_error_count(void)
 {
 	return ds.errors;
+}
+
+unsigned int diag_check_error_count(void)
+{
+	return ds.check_errors;
 }
 
 unsigned int diag_warning_count(void)

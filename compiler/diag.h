@@ -38,6 +38,8 @@ void diag_plain(enum diag_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 unsigned int diag_error_count(void);
+/* The errors reported by a named check (-Wname), -Werror's included. */
+unsigned int diag_check_error_count(void);
 unsigned int diag_warning_count(void);
 /* Forget counts and sources (between compilations in one process). */
 void diag_reset(void);

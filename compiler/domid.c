@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "domid.h"
 #include "domid_alloc.h"
+#include "xen_props.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -589,6 +590,7 @@ void domid_resolve(struct dt *dt, const struct domid_options *opt,
 							"chosen") : NULL;
 	struct scan s = { .dt = dt, .opt = opt };
 	struct domid_alloc a;
+	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	if (!dt->root)
@@ -599,6 +601,10 @@ void domid_resolve(struct dt *dt, const struct domid_options *opt,
 	hmap_init(&s.kernels, &dt->arena);
 	collect(&s, chosen);
 	hmap_free(&s.kernels);
+	/* Hyperlaunch's layout is a design only: Xen reads none of it */
+	for (i = 0; i < s.n; i++)
+		if (s.v[i].how != DOMID_HOW_DOM0 && !s.v[i].hyperlaunch)
+			xen_props_check(dt, s.v[i].node);
 	res->domains = s.v;
 	res->n = s.n;
 	res->any = s.n > 0;

@@ -4,6 +4,8 @@
  * positions, escapes and /incbin/, around the generated lexer and parser.
  */
 #include "frontend.h"
+#include "checks.h"
+#include "output.h"
 #include "parse.h"
 #include "dts.tab.h"
 #include "dts.lex.h"
@@ -95,6 +97,31 @@ void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	ctx->lexical_error_pending = true;
 }
 
+/*
+ * dtc takes a raw NUL byte inside a string, a character literal or a
+ * comment as an ordinary character (nul_in_source reports it; one outside
+ * every token is a lexical error of its own). Returns true if the token
+ * must end the parse: the input was cut at this NUL (cut_at_nul()).
+ */
+bool lex_nul(struct parse_ctx *ctx, const char *text, size_t len,
+	     const struct srcpos *loc)
+{
+	const char *nul = memchr(text, '\0', len);
+	struct srcpos pos = *loc;
+	enum diag_level level;
+
+	if (!nul)
+		return false;
+	pos.off = loc->off + (uint32_t)(nul - text);
+	pos.end = pos.off + 1;
+	if (checks_level("nul_in_source", &level))
+		diag_at(level, &pos, "nul_in_source", "NUL byte in source text");
+	if (!ctx->input->nul_cut)
+		return false;
+	ctx->lexical_error_pending = true;
+	return true;
+}
+
 /* ---- reading files ---------------------------------------------------- */
 
 static char *dir_of(struct parse_ctx *ctx, const char *path)
@@ -107,13 +134,34 @@ static char *dir_of(struct parse_ctx *ctx, const char *path)
 			     slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* Reads all of f into a buffer with two NULs after it. */
-static char *slurp(FILE *f, size_t *lenp, const char **why)
+/*
+ * Reads all of f into a buffer with two NULs after it. With nul_cut, f is
+ * a pipe or a device and every NUL byte an error: reading stops after the
+ * first (*nul_cut then true), so that `domc /dev/zero` fails at once.
+ */
+static char *slurp(FILE *f, size_t *lenp, const char **why, bool *nul_cut)
 {
-	size_t cap = 64 * 1024, len = 0, n;
+	size_t cap = 64 * 1024, len = 0, n, want;
 	char *buf = xmalloc(cap + 2);
+	int err = 0;
 
-	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+	for (;;) {
+		want = cap - len;
+		if (nul_cut && want > OUTPUT_STREAM_CHUNK)
+			want = OUTPUT_STREAM_CHUNK;
+		n = nul_cut ? output_read_chunk(f, buf + len, want, &err) :
+			      fread(buf + len, 1, want, f);
+		if (n == 0)
+			break;
+		if (nul_cut) {
+			const char *nul = memchr(buf + len, '\0', n);
+
+			if (nul) {
+				len = (size_t)(nul - buf) + 1;
+				*nul_cut = true;
+				break;
+			}
+		}
 		len += n;
 		if (len == cap) {
 			if (cap >= (size_t)DTS_MAX_FILE_SIZE) {
@@ -125,8 +173,8 @@ static char *slurp(FILE *f, size_t *lenp, const char **why)
 			buf = xrealloc(buf, cap + 2);
 		}
 	}
-	if (ferror(f)) {
-		*why = strerror(errno ? errno : EIO);
+	if (err || ferror(f)) {
+		*why = strerror(err ? err : errno ? errno : EIO);
 		free(buf);
 		return NULL;
 	}
@@ -221,7 +269,21 @@ static struct dts_input *input_new(struct parse_ctx *ctx, char *buf,
 				   const char *real_path)
 {
 	struct dts_input *in = arena_alloc(&ctx->dt->arena, sizeof(*in));
+	enum diag_level level;
+	char *nul;
 
+	/*
+	 * When a NUL byte is an error, nothing after the first one matters:
+	 * the text ends right after it (the lexer reports it and stops). Flex
+	 * would otherwise rescan a token from its start at every NUL inside
+	 * it, quadratic in a long string full of them.
+	 */
+	if (checks_level("nul_in_source", &level) && level == DIAG_ERROR &&
+	    (nul = memchr(buf, '\0', len)) != NULL) {
+		len = (size_t)(nul - buf) + 1;
+		buf[len] = buf[len + 1] = '\0';
+		in->nul_cut = true;
+	}
 	/* One copy of the text: flex scans it (see lex_hold_fixup for the
 	 * byte it borrows), positions and caret lines refer to it. */
 	in->buf = buf;
@@ -260,7 +322,7 @@ bool lex_push_include(struct parse_ctx *ctx, const char *text, size_t len,
 		ctx->fatal = true;
 		return false;
 	}
-	buf = slurp(f, &flen, &why);
+	buf = slurp(f, &flen, &why, NULL);
 	fclose(f);
 	if (!buf) {
 		lex_error(ctx, loc, "cannot read include file \"%s\": %s",
@@ -527,7 +589,7 @@ bool dts_incbin(struct parse_ctx *ctx, struct data *d, const struct data *fname,
 			"cannot open /incbin/ file \"%s\": %s", name, why);
 		return false;
 	}
-	buf = slurp(f, &flen, &why);
+	buf = slurp(f, &flen, &why, NULL);
 	fclose(f);
 	if (!buf) {
 		diag_at(DIAG_ERROR, loc, NULL,
@@ -603,12 +665,27 @@ struct dt *dts_parse_buffer(const char *name, const char *buf, size_t len,
 	return dt;
 }
 
+/*
+ * A pipe or device main input is read until a NUL byte when any NUL is an
+ * error (nul_in_source at error level): /dev/zero then fails at its first
+ * byte instead of after 1 GiB. A regular file is read whole.
+ */
+static bool stop_at_nul(FILE *f)
+{
+	enum diag_level level;
+	struct stat st;
+
+	return fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode) &&
+	       checks_level("nul_in_source", &level) && level == DIAG_ERROR;
+}
+
 struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 {
 	struct stat st;
 	bool regular;
 	struct parse_ctx ctx = { 0 };
 	const char *why = NULL, *path = name;
+	bool nul_cut = false;
 	size_t len;
 	char *buf;
 	FILE *f;
@@ -630,7 +707,7 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 	}
 	if (opt && opt->depfile)
 		fprintf(opt->depfile, " %s", path);
-	buf = slurp(f, &len, &why);
+	buf = slurp(f, &len, &why, stop_at_nul(f) ? &nul_cut : NULL);
 	regular = f != stdin && fstat(fileno(f), &st) == 0 &&
 		  S_ISREG(st.st_mode);
 	if (f != stdin)
@@ -647,6 +724,7 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 		lex_input_from_file(ctx.input);
 	else
 		ctx.input->from_file = false, ctx.input->release_at = UINT32_MAX;
+	ctx.input->nul_cut = ctx.input->nul_cut || nul_cut;
 	dt = parse_input(&ctx);
 	return dt;
 }

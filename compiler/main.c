@@ -22,6 +22,7 @@
 #include "report.h"
 #include "resolve.h"
 #include "tree.h"
+#include "xen_props.h"
 
 #define DOMC_VERSION "0.1.0"
 
@@ -303,6 +304,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_LIST_CHECKS:
 			checks_list();
 			domid_list_checks();
+			xen_props_list_checks();
 			return EXIT_OK;
 		case '?':
 			if (optopt)
@@ -373,12 +375,34 @@ static const char *guess_input_format(const char *name)
 	return format_by_suffix(name, "dts");
 }
 
+/*
+ * How much of a blob read from a pipe or device is needed: its header's
+ * totalsize, or nothing more once the magic is wrong (`domc -I dtb
+ * /dev/zero` must not read 1 GiB of zeros to say so). dtc reads to the
+ * end of the stream, but uses no byte past totalsize either.
+ */
+static size_t blob_enough(const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+	size_t total;
+
+	if (len < 4)
+		return 0;
+	if (b[0] != 0xd0 || b[1] != 0x0d || b[2] != 0xfe || b[3] != 0xed)
+		return len;
+	if (len < 8)
+		return 0;
+	total = (size_t)b[4] << 24 | (size_t)b[5] << 16 | (size_t)b[6] << 8 |
+		b[7];
+	return total ? total : len;
+}
+
 static struct dt *read_blob(const char *name)
 {
 	const char *shown = strcmp(name, "-") ? name : "<stdin>";
 	size_t len;
 	char *why = NULL;
-	void *buf = output_slurp(name, &len, &why);
+	void *buf = output_slurp_until(name, &len, &why, blob_enough);
 	struct dt *dt;
 
 	if (!buf) {
@@ -531,7 +555,10 @@ static int compile(struct cli *c)
 	if (dep.f)
 		fprintf(dep.f, "%s:", c->out_name);
 	dt = read_input(c, dep.f);
-	if (!dt || !dt->root || diag_error_count())
+	/* Errors of the checks raised while parsing (integer_overflow, ...)
+	 * are check failures like checks_run()'s: -f forces output past
+	 * them, never past a parse error. */
+	if (!dt || !dt->root || diag_error_count() > diag_check_error_count())
 		goto out;
 	dt->phandle_format = c->phandle_format;
 	if (c->boot_cpu != -1)

@@ -212,25 +212,65 @@ void output_discard_text(struct output *o)
 
 void *output_slurp(const char *name, size_t *len, char **why)
 {
+	return output_slurp_until(name, len, why, NULL);
+}
+
+size_t output_read_chunk(FILE *f, void *buf, size_t want, int *err)
+{
+	ssize_t r;
+
+	do
+		r = read(fileno(f), buf, want);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		*err = errno;
+		return 0;
+	}
+	return (size_t)r;
+}
+
+void *output_slurp_until(const char *name, size_t *len, char **why,
+			 size_t (*enough)(const void *buf, size_t len))
+{
 	FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-	size_t cap = 1 << 16, n = 0, r;
+	size_t cap = 1 << 16, n = 0, r, want, need;
 	char *buf;
 	struct stat st;
+	bool stream;
+	int err = 0;
 
 	if (!f) {
 		*why = xstrdup(strerror(errno));
 		return NULL;
 	}
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	if (fstat(fileno(f), &st) != 0)
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (f != stdin)
+			fclose(f);
 		*why = xstrdup("is a directory");
 		return NULL;
 	}
+	/* A pipe or device may never end: read it in chunks, and only as
+	 * far as enough() asks once it can tell. */
+	stream = enough && !S_ISREG(st.st_mode);
 	buf = xmalloc(cap);
-	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+	for (;;) {
+		want = cap - n;
+		if (stream && want > OUTPUT_STREAM_CHUNK)
+			want = OUTPUT_STREAM_CHUNK;
+		r = stream ? output_read_chunk(f, buf + n, want, &err) :
+			     fread(buf + n, 1, want, f);
+		if (r == 0)
+			break;
 		n += r;
+		if (stream) {
+			need = enough(buf, n);
+			if (need && (n >= need || need > OUTPUT_SLURP_MAX))
+				break;
+		}
 		if (n == cap) {
-			if (cap >= (1UL << 30)) {
+			if (cap >= OUTPUT_SLURP_MAX) {
 				*why = xstrdup("file larger than 1 GiB");
 				goto fail;
 			}
@@ -238,8 +278,8 @@ void *output_slurp(const char *name, size_t *len, char **why)
 			buf = xrealloc(buf, cap);
 		}
 	}
-	if (ferror(f)) {
-		*why = xstrdup(strerror(errno ? errno : EIO));
+	if (err || ferror(f)) {
+		*why = xstrdup(strerror(err ? err : errno ? errno : EIO));
 		goto fail;
 	}
 	if (f != stdin)

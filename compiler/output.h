@@ -29,4 +29,23 @@ void output_discard_text(struct output *o);
  * freed by the caller). */
 void *output_slurp(const char *name, size_t *len, char **why);
 
+#define OUTPUT_SLURP_MAX (1UL << 30)
+#define OUTPUT_STREAM_CHUNK (64 * 1024)
+
+/*
+ * One read(2) of at most want bytes, retried on EINTR: from a pipe it
+ * returns what has arrived, where fread() waits for all want bytes or the
+ * end. 0 at the end; 0 with *err set on an error.
+ */
+size_t output_read_chunk(FILE *f, void *buf, size_t want, int *err);
+
+/*
+ * Same; a pipe or device (not a regular file) is read 64 KiB at a time,
+ * and after each chunk enough(buf, len) returns how many bytes suffice
+ * (0: cannot tell yet): reading stops there, or at once if that is over
+ * the 1 GiB limit.
+ */
+void *output_slurp_until(const char *name, size_t *len, char **why,
+			 size_t (*enough)(const void *buf, size_t len));
+
 #endif

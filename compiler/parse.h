@@ -19,6 +19,7 @@ struct dts_input {
 	struct src *src;	/* owns buf; positions point into it */
 	const char *dir;	/* directory of the real file, for includes */
 	bool from_file;		/* a regular file (not stdin, not memory) */
+	bool nul_cut;		/* read only up to its first NUL byte */
 	uint32_t release_at;	/* lex_release() when a token starts here */
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
@@ -99,6 +100,9 @@ bool lex_pop_input(struct parse_ctx *ctx);
 void lex_free_buffers(void *scanner);
 /* src_set_fixup()'s callback while scanner scans (see srcpos.h). */
 void lex_hold_fixup(bool restore, void *scanner);
+/* Reports a NUL byte inside a token; true if the parse must stop. */
+bool lex_nul(struct parse_ctx *ctx, const char *text, size_t len,
+	     const struct srcpos *loc);
 void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -31,6 +31,12 @@ struct array_value {
 	struct data data;
 	int bits;
 };
+/* An integer expression's value: dtc's 64 bits, and whether the exact
+ * value is negative (the bits then hold it in two's complement). */
+struct int_value {
+	uint64_t v;
+	bool neg;
+};
 }
 
 %code provides {
@@ -40,7 +46,10 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 }
 
 %code {
+#include <stdio.h>
 #include <string.h>
+
+#include "checks.h"
 
 /* Positions are byte ranges; a range never spans two sources. */
 #define YYLLOC_DEFAULT(cur, rhs, n)					\
@@ -116,6 +125,135 @@ static void not_found(const struct srcpos *loc, const char *ref)
 			"reference to undefined label '%s'", ref);
 }
 
+/*
+ * Integer expressions (check integer_overflow). dtc computes in uint64_t
+ * and wraps silently; domc evaluates exactly, over [-2^63, 2^64 - 1], and
+ * reports what falls outside, a shift count outside 0..63, and / or % of
+ * a negative number (dtc divides it as unsigned: (-6 / 2) is
+ * 0x7ffffffffffffffd). The bits are always dtc's, so that with the check
+ * off (-E no-integer_overflow) the output is dtc's.
+ */
+typedef __int128 exact_t;
+
+#define EXACT_MIN (-((exact_t)1 << 63))
+#define EXACT_MAX ((exact_t)UINT64_MAX)
+
+static exact_t exact(struct int_value a)
+{
+	return a.neg ? (exact_t)(int64_t)a.v : (exact_t)a.v;
+}
+
+/* "0x5" or "-0x5", for messages */
+static const char *hex(char *buf, size_t len, struct int_value a)
+{
+	snprintf(buf, len, "%s0x%llx", a.neg ? "-" : "",
+		 (unsigned long long)(a.neg ? 0 - a.v : a.v));
+	return buf;
+}
+
+static void int_report(const struct srcpos *loc, const char *what,
+		       const char *op, struct int_value a, struct int_value b,
+		       const char *dtc_does, uint64_t dtc)
+{
+	enum diag_level level;
+	char x[24], y[24];
+
+	if (!checks_level("integer_overflow", &level))
+		return;
+	diag_at(level, loc, "integer_overflow", "%s in '%s': %s %s %s (dtc "
+		"%s 0x%llx)", what, op, hex(x, sizeof(x), a), op,
+		hex(y, sizeof(y), b), dtc_does, (unsigned long long)dtc);
+}
+
+/* The result of + - * <<: dtc's bits, checked against the exact value. */
+static struct int_value int_exact(const struct srcpos *loc, const char *op,
+				  struct int_value a, struct int_value b,
+				  uint64_t dtc, exact_t r, bool overflow)
+{
+	if (overflow || r < EXACT_MIN || r > EXACT_MAX) {
+		int_report(loc, "integer overflow", op, a, b, "silently gives",
+			   dtc);
+		return (struct int_value){ dtc, false };
+	}
+	return (struct int_value){ dtc, r < 0 };
+}
+
+static struct int_value int_add(const struct srcpos *loc, struct int_value a,
+				struct int_value b, bool sub)
+{
+	exact_t r = sub ? exact(a) - exact(b) : exact(a) + exact(b);
+
+	return int_exact(loc, sub ? "-" : "+", a, b,
+			 sub ? a.v - b.v : a.v + b.v, r, false);
+}
+
+static struct int_value int_mul(const struct srcpos *loc, struct int_value a,
+				struct int_value b)
+{
+	exact_t r;
+	bool overflow = __builtin_mul_overflow(exact(a), exact(b), &r);
+
+	return int_exact(loc, "*", a, b, a.v * b.v, r, overflow);
+}
+
+static struct int_value int_shift(const struct srcpos *loc, struct int_value a,
+				  struct int_value n, bool left)
+{
+	/* dtc 1.6.1: a shift by 64 or more gives 0 */
+	uint64_t dtc = n.v >= 64 ? 0 : left ? a.v << n.v : a.v >> n.v;
+
+	if (n.neg || n.v >= 64) {
+		int_report(loc, "shift count not in 0..63", left ? "<<" : ">>",
+			   a, n, "silently gives", dtc);
+		return (struct int_value){ dtc, false };
+	}
+	if (!left)
+		return (struct int_value){ dtc, false };
+	/* |a| < 2^64, so a * 2^63 still fits in 128 bits */
+	return int_exact(loc, "<<", a, n, dtc, exact(a) * ((exact_t)1 << n.v),
+			 false);
+}
+
+/* / and %; division by zero is an error of its own, not a check. */
+static struct int_value int_div(const struct srcpos *loc, struct int_value a,
+				struct int_value b, bool mod)
+{
+	uint64_t dtc;
+
+	if (b.v == 0) {
+		diag_at(DIAG_ERROR, loc, NULL, "division by zero");
+		return (struct int_value){ 0, false };
+	}
+	dtc = mod ? a.v % b.v : a.v / b.v;
+	if (a.neg || b.neg)
+		int_report(loc, "negative operand", mod ? "%" : "/", a, b,
+			   "divides as unsigned 64-bit and gives", dtc);
+	return (struct int_value){ dtc, false };
+}
+
+static struct int_value int_neg(const struct srcpos *loc, struct int_value a)
+{
+	exact_t r = -exact(a);
+
+	if (r < EXACT_MIN) {
+		enum diag_level level;
+		char x[24];
+
+		if (checks_level("integer_overflow", &level))
+			diag_at(level, loc, "integer_overflow", "integer "
+				"overflow in unary '-': -%s (dtc silently "
+				"gives 0x%llx)", hex(x, sizeof(x), a),
+				(unsigned long long)(0 - a.v));
+		return (struct int_value){ 0 - a.v, false };
+	}
+	return (struct int_value){ 0 - a.v, r < 0 };
+}
+
+static struct int_value int_plain(uint64_t v)
+{
+	return (struct int_value){ v, false };
+}
+
 static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 {
 	if (++ctx->nesting > DTS_MAX_NESTING && !ctx->nesting_reported) {
@@ -133,6 +271,7 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 	unsigned int flags;
 	struct data data;
 	struct array_value array;
+	struct int_value ival;
 	struct property *prop;
 	struct prop_list props;
 	struct node *node;
@@ -173,10 +312,10 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %type <str> dt_ref
 %type <node> devicetree nodedef subnode
 %type <nodes> subnodes subnode_list
-%type <integer> integer_prim integer_unary integer_mul integer_add
-%type <integer> integer_shift integer_rela integer_eq integer_bitand
-%type <integer> integer_bitxor integer_bitor integer_and integer_or
-%type <integer> integer_trinary integer_expr
+%type <ival> integer_prim integer_unary integer_mul integer_add
+%type <ival> integer_shift integer_rela integer_eq integer_bitand
+%type <ival> integer_bitxor integer_bitor integer_and integer_or
+%type <ival> integer_trinary integer_expr
 
 %%
 
@@ -234,7 +373,19 @@ memreserves:
 memreserve:
 	  DT_MEMRESERVE integer_prim integer_prim ';'
 		{
-			$$ = reserve_new(DT, $2, $3, &@$);
+			uint64_t addr = $2.v, size = $3.v;
+			enum diag_level level;
+
+			/* dtc takes it; the range's last byte would be
+			 * below its first */
+			if (size && size - 1 > UINT64_MAX - addr &&
+			    checks_level("memreserve_overflow", &level))
+				diag_at(level, &@$, "memreserve_overflow",
+					"/memreserve/ 0x%llx 0x%llx wraps past "
+					"the end of the 64-bit address space",
+					(unsigned long long)addr,
+					(unsigned long long)size);
+			$$ = reserve_new(DT, addr, size, &@$);
 		}
 	| DT_LABEL memreserve
 		{
@@ -404,7 +555,8 @@ propdata:
 	  integer_prim ')'
 		{
 			$$ = $1;
-			if (!dts_incbin(ctx, &$$, &$4, true, $6, $8, &@4))
+			if (!dts_incbin(ctx, &$$, &$4, true, $6.v, $8.v,
+					&@4))
 				YYABORT;
 		}
 	| propdataprefix DT_INCBIN '(' DT_STRING ')'
@@ -463,18 +615,20 @@ arrayprefix:
 		}
 	| arrayprefix integer_prim
 		{
+			uint64_t v = $2.v;
+
 			$$ = $1;
 			if ($1.bits < 64) {
 				uint64_t mask = (1ULL << $1.bits) - 1;
 
 				/* Above the mask: all zero (fits) or all one
 				 * (a negative number, sign-extended). */
-				if ($2 > mask && ($2 | mask) != ~0ULL)
+				if (v > mask && (v | mask) != ~0ULL)
 					ERR(@2, "value 0x%llx out of range for "
 					    "/bits/ %d elements",
-					    (unsigned long long)$2, $1.bits);
+					    (unsigned long long)v, $1.bits);
 			}
-			data_append_integer(DT, &$$.data, $2, $1.bits);
+			data_append_integer(DT, &$$.data, v, $1.bits);
 		}
 	| arrayprefix dt_ref
 		{
@@ -497,8 +651,8 @@ arrayprefix:
 	;
 
 integer_prim:
-	  DT_LITERAL
-	| DT_CHAR_LITERAL
+	  DT_LITERAL { $$ = int_plain($1); }
+	| DT_CHAR_LITERAL { $$ = int_plain($1); }
 	| '(' integer_expr ')'
 		{
 			$$ = $2;
@@ -511,95 +665,72 @@ integer_expr:
 
 integer_trinary:
 	  integer_or
-	| integer_or '?' integer_expr ':' integer_trinary { $$ = $1 ? $3 : $5; }
+	| integer_or '?' integer_expr ':' integer_trinary { $$ = $1.v ? $3 : $5; }
 	;
 
 integer_or:
 	  integer_and
-	| integer_or DT_OR integer_and { $$ = $1 || $3; }
+	| integer_or DT_OR integer_and { $$ = int_plain($1.v || $3.v); }
 	;
 
 integer_and:
 	  integer_bitor
-	| integer_and DT_AND integer_bitor { $$ = $1 && $3; }
+	| integer_and DT_AND integer_bitor { $$ = int_plain($1.v && $3.v); }
 	;
 
 integer_bitor:
 	  integer_bitxor
-	| integer_bitor '|' integer_bitxor { $$ = $1 | $3; }
+	| integer_bitor '|' integer_bitxor { $$ = int_plain($1.v | $3.v); }
 	;
 
 integer_bitxor:
 	  integer_bitand
-	| integer_bitxor '^' integer_bitand { $$ = $1 ^ $3; }
+	| integer_bitxor '^' integer_bitand { $$ = int_plain($1.v ^ $3.v); }
 	;
 
 integer_bitand:
 	  integer_eq
-	| integer_bitand '&' integer_eq { $$ = $1 & $3; }
+	| integer_bitand '&' integer_eq { $$ = int_plain($1.v & $3.v); }
 	;
 
 integer_eq:
 	  integer_rela
-	| integer_eq DT_EQ integer_rela { $$ = $1 == $3; }
-	| integer_eq DT_NE integer_rela { $$ = $1 != $3; }
+	| integer_eq DT_EQ integer_rela { $$ = int_plain($1.v == $3.v); }
+	| integer_eq DT_NE integer_rela { $$ = int_plain($1.v != $3.v); }
 	;
 
 integer_rela:
 	  integer_shift
-	| integer_rela '<' integer_shift { $$ = $1 < $3; }
-	| integer_rela '>' integer_shift { $$ = $1 > $3; }
-	| integer_rela DT_LE integer_shift { $$ = $1 <= $3; }
-	| integer_rela DT_GE integer_shift { $$ = $1 >= $3; }
+	| integer_rela '<' integer_shift { $$ = int_plain($1.v < $3.v); }
+	| integer_rela '>' integer_shift { $$ = int_plain($1.v > $3.v); }
+	| integer_rela DT_LE integer_shift { $$ = int_plain($1.v <= $3.v); }
+	| integer_rela DT_GE integer_shift { $$ = int_plain($1.v >= $3.v); }
 	;
 
 integer_shift:
-	  integer_shift DT_LSHIFT integer_add
-		{
-			/* dtc: a shift by 64 or more gives 0 */
-			$$ = $3 < 64 ? $1 << $3 : 0;
-		}
-	| integer_shift DT_RSHIFT integer_add
-		{
-			$$ = $3 < 64 ? $1 >> $3 : 0;
-		}
+	  integer_shift DT_LSHIFT integer_add { $$ = int_shift(&@$, $1, $3, true); }
+	| integer_shift DT_RSHIFT integer_add { $$ = int_shift(&@$, $1, $3, false); }
 	| integer_add
 	;
 
 integer_add:
-	  integer_add '+' integer_mul { $$ = $1 + $3; }
-	| integer_add '-' integer_mul { $$ = $1 - $3; }
+	  integer_add '+' integer_mul { $$ = int_add(&@$, $1, $3, false); }
+	| integer_add '-' integer_mul { $$ = int_add(&@$, $1, $3, true); }
 	| integer_mul
 	;
 
 integer_mul:
-	  integer_mul '*' integer_unary { $$ = $1 * $3; }
-	| integer_mul '/' integer_unary
-		{
-			if ($3 != 0) {
-				$$ = $1 / $3;
-			} else {
-				ERR(@$, "division by zero");
-				$$ = 0;
-			}
-		}
-	| integer_mul '%' integer_unary
-		{
-			if ($3 != 0) {
-				$$ = $1 % $3;
-			} else {
-				ERR(@$, "division by zero");
-				$$ = 0;
-			}
-		}
+	  integer_mul '*' integer_unary { $$ = int_mul(&@$, $1, $3); }
+	| integer_mul '/' integer_unary { $$ = int_div(&@$, $1, $3, false); }
+	| integer_mul '%' integer_unary { $$ = int_div(&@$, $1, $3, true); }
 	| integer_unary
 	;
 
 integer_unary:
 	  integer_prim
-	| '-' integer_unary { $$ = -$2; }
-	| '~' integer_unary { $$ = ~$2; }
-	| '!' integer_unary { $$ = !$2; }
+	| '-' integer_unary { $$ = int_neg(&@$, $2); }
+	| '~' integer_unary { $$ = int_plain(~$2.v); }
+	| '!' integer_unary { $$ = int_plain(!$2.v); }
 	;
 
 bytestring:

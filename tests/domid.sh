@@ -65,6 +65,7 @@ gen() { # count with-hw-zero
 		print "/dts-v1/;\n/ {\n\tchosen {"
 		for (i = 0; i < n; i++) {
 			printf "\t\td%d {\n\t\t\tcompatible = \"xen,domain\";\n", i
+			print "\t\t\tcpus = <1>;\n\t\t\tmemory = <0x0 0x4000>;"
 			if (hw && i == n - 1)
 				print "\t\t\tcapabilities = <0x2>;\n\t\t\tdomid = <0>;"
 			print "\t\t};"

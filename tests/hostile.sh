@@ -5,7 +5,9 @@
 # "-o OUTDIR/out.dtb" from inside tests/hostile; NAME.expect's first line
 # is the first "error:" line domc must print (@FILE@: the input's name),
 # and the run must exit 1 and leave OUTDIR empty. An expectation of
-# "compiles" means dtc 1.6.1 accepts the input too: exit 0 and an output.
+# "compiles" means dtc 1.6.1 accepts the input too: exit 0 and an output;
+# "dtc-bytes" (a domc check turned off in NAME.flags) also needs that
+# output to be dtc's ($DTC, default dtc) byte for byte.
 # NAME.flags, if present, holds extra options for that input.
 # Inputs too big or too special to commit (100,000 nested nodes, a 100 MB
 # property, a FIFO, a sparse 2 GiB file, ...) are made here at test time.
@@ -28,6 +30,7 @@ if [ ! -x "$DOMC" ]; then
 	echo "hostile.sh: $DOMC: not an executable" >&2
 	exit 2
 fi
+REF=$(t_tool "${DTC:-dtc}")
 t_init
 TO=""
 command -v timeout >/dev/null 2>&1 && TO="timeout ${DOMC_TIMEOUT:-60}"
@@ -52,9 +55,16 @@ check() {
 	why=""
 	san=$(sanitizer_report "$WORK/stderr")
 	[ -n "$san" ] && why="$(printf '%s' "$san" | cut -c1-160)"
-	if [ "$EXPECT" = compiles ]; then
+	if [ "$EXPECT" = compiles ] || [ "$EXPECT" = dtc-bytes ]; then
 		[ $rc -eq 0 ] || why="${why:+$why; }exit $rc (want 0): $(head -1 "$WORK/stderr" | cut -c1-160)"
 		[ -s "$out/out.dtb" ] || why="${why:+$why; }no output"
+		if [ "$EXPECT" = dtc-bytes ] && [ -z "$why" ]; then
+			if ! (cd "$dir" && "$REF" -q -I dts -O dtb -o "$out/ref.dtb" "$input") 2>/dev/null; then
+				why="dtc rejects the input (bad test)"
+			elif ! cmp -s "$out/ref.dtb" "$out/out.dtb"; then
+				why="output differs from dtc's"
+			fi
+		fi
 	else
 		[ $rc -eq 1 ] || why="${why:+$why; }exit $rc (want 1)"
 		if [ -n "$(ls -A "$out")" ]; then
@@ -154,6 +164,13 @@ PY
 	EXPECT='domc: error: a property value would exceed 1024 MiB (the limit)'
 	check path-bomb "$G" path-bomb.dts
 fi
+
+# the input itself a device that never ends: the first NUL byte (DTS) or
+# the header (DTB) shows it is not a source, long before 1 GiB is read
+EXPECT='/dev/zero:1:1: error: NUL byte in source text'
+check dev-zero "$G" /dev/zero
+EXPECT='/dev/zero: error: bad magic 0x00000000 (not a device tree blob)'
+check dev-zero-dtb "$G" /dev/zero -I dtb
 
 # the input itself a directory
 mkdir -p "$G/dir.dts"

@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (dt && dt->root)
 			dt->boot_cpuid_phys = resolve_guess_boot_cpuid(dt);
 	}
-	if (!dt || !dt->root || diag_error_count())
+	if (!dt || !dt->root || diag_error_count() > diag_check_error_count())
 		goto out;
 	dt->phandle_format = (sel & 0x0c) == 0x0c ? PHANDLE_BOTH :
 			     (sel & 0x0c) == 0x08 ? PHANDLE_LEGACY :

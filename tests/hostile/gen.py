@@ -39,6 +39,10 @@ dts('cell-too-big', HDR + '/ { x = <0x100000000>; };\n')
 dts('expr-overflow-add', HDR + '/ { x = /bits/ 64 <(0xffffffffffffffff + 1)>; };\n')
 dts('expr-overflow-mul', HDR + '/ { x = /bits/ 64 <(0x100000000 * 0x100000000)>; };\n')
 dts('expr-overflow-neg', HDR + '/ { x = <(-0x8000000000000000 / -1)>; };\n')
+dts('expr-underflow-sub', HDR + '/ { x = /bits/ 64 <(-0x8000000000000000 - 1)>; };\n')
+# wraps to 0, which fits the 32-bit cell: dtc says nothing at all
+dts('expr-overflow-mul-cell', HDR + '/ { x = <(0x100000000 * 0x100000000)>; };\n')
+dts('expr-negative-div', HDR + '/ { x = /bits/ 64 <(-6 / 2)>; };\n')
 dts('bits8-overflow', HDR + '/ { x = /bits/ 8 <256>; };\n')
 dts('bits16-overflow', HDR + '/ { x = /bits/ 16 <0x10000>; };\n')
 dts('bits-bad-size', HDR + '/ { x = /bits/ 7 <1>; };\n')
@@ -49,6 +53,7 @@ dts('modulo-by-zero', HDR + '/ { x = <(1 % 0)>; };\n')
 dts('shift-left-64', HDR + '/ { x = /bits/ 64 <(1 << 64)>; };\n')
 dts('shift-right-64', HDR + '/ { x = /bits/ 64 <(1 >> 64)>; };\n')
 dts('shift-huge', HDR + '/ { x = /bits/ 64 <(1 << 0xffffffffffffffff)>; };\n')
+dts('shift-negative', HDR + '/ { x = <(1 << -1)>; };\n')
 dts('char-literal-long', HDR + "/ { x = <'ab'>; };\n")
 dts('reference-loop', HDR + '/ {\n\ta: a { phandle = <&b>; };\n\tb: b { phandle = <&a>; };\n};\n')
 dts('reference-undefined', HDR + '/ { x = <&nowhere>; };\n')
@@ -93,6 +98,42 @@ dts('domid-above-16-bits', domu('domid = <0x10000>;'))
 dts('domid-max-u32', domu('domid = <0xffffffff>;'))
 dts('domid-reserved', domu('domid = <0x7ff0>;'))
 dts('domid-invalid', domu('domid = <0x7ff4>;'))
+
+# cpus and memory, which Xen cannot boot without
+def domu_sizes(cpus, memory):
+    return (HDR + '/ {\n\tchosen {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n'
+            '\t\tdomU1 {\n\t\t\tcompatible = "xen,domain";\n%s\t\t};\n\t};\n};\n'
+            % ''.join('\t\t\t%s\n' % p for p in (cpus, memory) if p))
+dts('domain-memory-one-cell', domu_sizes('cpus = <1>;', 'memory = <0x20000>;'))
+dts('domain-memory-empty', domu_sizes('cpus = <1>;', 'memory;'))
+dts('domain-memory-missing', domu_sizes('cpus = <1>;', None))
+dts('domain-cpus-zero', domu_sizes('cpus = <0>;', 'memory = <0x0 0x20000>;'))
+dts('domain-cpus-two-cells', domu_sizes('cpus = <0 1>;', 'memory = <0x0 0x20000>;'))
+dts('domain-cpus-missing', domu_sizes(None, 'memory = <0x0 0x20000>;'))
+
+# dtc-bytes-NAME: what a check reports, with the check turned off
+# (NAME.flags), must compile to dtc 1.6.1's exact bytes (NAME.expect)
+dts('dtc-bytes-integer-overflow', HDR + '''/ {
+	add = /bits/ 64 <(0xffffffffffffffff + 1) (0xffffffffffffffff + 0xffffffffffffffff)>;
+	sub = /bits/ 64 <(0 - 0xffffffffffffffff) (-0x8000000000000000 - 1)>;
+	mul = /bits/ 64 <(0x100000000 * 0x100000000) (0x8000000000000000 * 2) (-0x100000000 * 0x80000001)>;
+	cell = <(0x100000000 * 0x100000000) (0x10000 * 0x10000 * 0x10000 * 0x10000)>;
+	neg = /bits/ 64 <(-0xffffffffffffffff) (-(0x8000000000000001))>;
+	shl = /bits/ 64 <(3 << 63) (-2 << 63) (1 << 64) (1 << 65) (1 << 0xffffffffffffffff) (1 << -1)>;
+	shr = /bits/ 64 <(1 >> 64) (0x8000000000000000 >> 65) (4 >> -1)>;
+	div = /bits/ 64 <(-6 / 2) (6 / -2) (-1 / 2) (-0x8000000000000000 / -1)>;
+	mod = /bits/ 64 <(-7 % 3) (-1 % 3) (7 % -2)>;
+};
+''')
+FILES['dtc-bytes-integer-overflow.flags'] = b'-E no-integer_overflow\n'
+dts('dtc-bytes-integer-overflow-warning', HDR + '/ { x = /bits/ 64 <(0xffffffffffffffff + 2) (1 << 64) (-6 / 2)>; };\n')
+FILES['dtc-bytes-integer-overflow-warning.flags'] = b'-E no-integer_overflow -W integer_overflow\n'
+dts('dtc-bytes-memreserve-overflow', HDR + '/memreserve/ 0xffffffffffffffff 0x10;\n'
+    '/memreserve/ 0xfffffffffffff000 0xffffffffffffffff;\n/ { };\n')
+FILES['dtc-bytes-memreserve-overflow.flags'] = b'-E no-memreserve_overflow\n'
+dts('dtc-bytes-nul-in-source', HDR + '/* a\0comment */\n// a line\0comment\n'
+    '/ {\n\ts = "a\0b", "\0";\n\tc = <\'\0\'>;\n};\n')
+FILES['dtc-bytes-nul-in-source.flags'] = b'-E no-nul_in_source\n'
 
 # #address-cells / #size-cells of every wrong size: dtc's checks are
 # warnings; NAME.flags makes them errors (-E), as a board's CI would
