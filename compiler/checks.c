@@ -934,12 +934,18 @@ static void survey_node(struct dt *dt, struct node *n)
 	struct node *c;
 	struct label *l;
 
+	/*
+	 * The walk is a chain of cache misses (nodes, properties, names);
+	 * asking for the next link early lets them overlap with the work.
+	 */
+	__builtin_prefetch(n->children);
 	for_each_property_withdel(n, p) {
 		struct marker *m;
 		bool refs = false;
 		uint32_t h;
 		int w;
 
+		__builtin_prefetch(p->next);
 		if (p->deleted) {
 			/* name_properties looks at a deleted "name" too */
 			if (strcmp(p->name, "name") == 0)
@@ -997,7 +1003,11 @@ static void survey_node(struct dt *dt, struct node *n)
 		duplicate_property_names.clean = false;
 
 	for_each_child_withdel(n, c) {
-		uint32_t h = scan_name(c->name, &cls, &ats, &len);
+		uint32_t h;
+
+		__builtin_prefetch(c->next_sibling);
+		__builtin_prefetch(c->props);
+		h = scan_name(c->name, &cls, &ats, &len);
 
 		hname_push(&sv.kids, &sv.kids_cap, nk++, h, c->name);
 		if (c->deleted)
@@ -1164,9 +1174,19 @@ static bool run_check(struct check *c, struct dt *dt)
 	} else if (c->refs) {
 		size_t k;
 
+		/* Fetched ahead: each reference's marker, name and value
+		 * are cache misses that would otherwise come one by one. */
 		for (k = 0; k < c->refs->n; k++) {
 			struct ref *r = &c->refs->v[k];
 
+			if (k + 16 < c->refs->n) {
+				__builtin_prefetch(r[16].m);
+				__builtin_prefetch(r[16].p);
+			}
+			if (k + 8 < c->refs->n) {
+				__builtin_prefetch(r[8].m->ref);
+				__builtin_prefetch(r[8].p->val.val);
+			}
 			if (c == &phandle_references)
 				fix_phandle_ref(c, dt, r->p, r->m);
 			else
