@@ -10,6 +10,21 @@ enum check_status { UNCHECKED, PREREQ, PASSED, FAILED };
 struct check;
 typedef void (*check_fn)(struct check *c, struct dt *dt, struct node *n);
 
+/* Nodes in tree order. */
+struct nodes {
+	struct node **v;
+	size_t n, cap;
+};
+
+/* References (markers in property values) in tree order. */
+struct refs {
+	struct ref {
+		struct property *p;
+		struct marker *m;
+	} *v;
+	size_t n, cap;
+};
+
 struct check {
 	const char *name;
 	check_fn fn;
@@ -19,6 +34,10 @@ struct check {
 	enum check_status status;
 	bool in_progress;
 	struct check *prereq[3];
+	/* Set by the survey (below) for this run: */
+	bool clean;		/* it would report nothing and change nothing */
+	const struct nodes *only;	/* the only nodes fn acts on */
+	const struct refs *refs;	/* the only references it fixes */
 };
 
 static const struct check_options *run_opt;
@@ -448,30 +467,46 @@ static void unresolved(struct check *c, struct property *p, struct marker *m)
 		"reference to non-existent node or label \"%s\"", m->ref);
 }
 
+static void fix_phandle_ref(struct check *c, struct dt *dt,
+			    struct property *p, struct marker *m)
+{
+	struct node *ref = dt_node_by_ref(dt, m->ref);
+
+	if (!ref) {
+		if (dt->dtsflags & DTSF_PLUGIN)
+			cell_store(p->val.val + m->offset, 0xffffffffu);
+		else
+			unresolved(c, p, m);
+		return;
+	}
+	cell_store(p->val.val + m->offset, dt_node_phandle(dt, ref));
+	ref->is_referenced = true;
+}
+
 static void fixup_phandle_references(struct check *c, struct dt *dt,
 				     struct node *n)
 {
 	struct property *p;
 	struct marker *m;
 
-	for_each_property(n, p) {
-		for_each_marker_of_type(p->val.markers, m, MARK_REF_PHANDLE) {
-			struct node *ref = dt_node_by_ref(dt, m->ref);
+	for_each_property(n, p)
+		for_each_marker_of_type(p->val.markers, m, MARK_REF_PHANDLE)
+			fix_phandle_ref(c, dt, p, m);
+}
 
-			if (!ref) {
-				if (dt->dtsflags & DTSF_PLUGIN) {
-					cell_store(p->val.val + m->offset,
-						 0xffffffffu);
-					continue;
-				}
-				unresolved(c, p, m);
-				continue;
-			}
-			cell_store(p->val.val + m->offset,
-				 dt_node_phandle(dt, ref));
-			ref->is_referenced = true;
-		}
+static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
+			 struct marker *m)
+{
+	struct node *ref = dt_node_by_ref(dt, m->ref);
+	const char *path;
+
+	if (!ref) {
+		unresolved(c, p, m);
+		return;
 	}
+	path = node_path(dt, ref);
+	data_insert_at_marker(dt, &p->val, m, path, strlen(path) + 1);
+	ref->is_referenced = true;
 }
 
 static void fixup_path_references(struct check *c, struct dt *dt,
@@ -480,21 +515,9 @@ static void fixup_path_references(struct check *c, struct dt *dt,
 	struct property *p;
 	struct marker *m;
 
-	for_each_property(n, p) {
-		for_each_marker_of_type(p->val.markers, m, MARK_REF_PATH) {
-			struct node *ref = dt_node_by_ref(dt, m->ref);
-			const char *path;
-
-			if (!ref) {
-				unresolved(c, p, m);
-				continue;
-			}
-			path = node_path(dt, ref);
-			data_insert_at_marker(dt, &p->val, m, path,
-					      strlen(path) + 1);
-			ref->is_referenced = true;
-		}
-	}
+	for_each_property(n, p)
+		for_each_marker_of_type(p->val.markers, m, MARK_REF_PATH)
+			fix_path_ref(c, dt, p, m);
 }
 
 static void fixup_omit_unused_nodes(struct check *c, struct dt *dt,
@@ -511,15 +534,15 @@ static void fixup_omit_unused_nodes(struct check *c, struct dt *dt,
 /* ---- the table, in dtc's order ------------------------------------------ */
 
 #define ENTRY(nm, fn_, data_, w, e, ...) \
-	static struct check nm = { #nm, fn_, data_, w, e, true, UNCHECKED, \
-				   false, { __VA_ARGS__ } }
+	static struct check nm = { .name = #nm, .fn = fn_, .data = data_, \
+				   .warn = w, .error = e, .implemented = true, \
+				   .prereq = { __VA_ARGS__ } }
 #define ERROR(nm, fn_, data_, ...) ENTRY(nm, fn_, data_, false, true, __VA_ARGS__)
 #define CHECK(nm, fn_, data_, ...) ENTRY(nm, fn_, data_, false, false, __VA_ARGS__)
 /* A dtc check domc does not implement yet: its -W/-E switch is accepted so
  * dtc command lines keep working, and --list-checks says so. */
-#define PENDING(nm, w) \
-	static struct check nm = { #nm, NULL, NULL, w, false, false, \
-				   UNCHECKED, false, { NULL } }
+#define PENDING(nm, w_) \
+	static struct check nm = { .name = #nm, .warn = w_ }
 
 ERROR(duplicate_node_names, check_duplicate_node_names, NULL, NULL);
 ERROR(duplicate_property_names, check_duplicate_property_names, NULL, NULL);
@@ -561,8 +584,8 @@ CHECK(node_name_chars_strict, check_node_name_chars_strict,
  * accepts all three silently: "-E no-NAME" gives its bytes back.
  */
 #define PARSE_TIME(nm, what) \
-	static struct check nm = { #nm, NULL, what, false, true, true, \
-				   UNCHECKED, false, { NULL } }
+	static struct check nm = { .name = #nm, .data = what, .error = true, \
+				   .implemented = true }
 
 PARSE_TIME(integer_overflow, "integer expression not exact in 64 bits");
 PARSE_TIME(memreserve_overflow, "/memreserve/ wrapping past 2^64");
@@ -590,10 +613,12 @@ static struct check *const table[] = {
 #define N_CHECKS (sizeof(table) / sizeof(table[0]))
 
 /*
- * The tree in pre-order, built once per checks_run(): each check walks this
- * array instead of recursing through the scattered nodes. No check adds
- * nodes; one deleted meanwhile (omit_unused_nodes) is skipped with its
- * subtree, exactly as the recursive walk over live children would.
+ * The tree in pre-order, for the checks that do walk it (those the survey
+ * below cannot rule out): each walks this array instead of recursing
+ * through the scattered nodes. Built on first use; no check adds nodes, so
+ * it is the tree checks_run() started with. A node deleted meanwhile
+ * (omit_unused_nodes) is skipped with its subtree, exactly as the recursive
+ * walk over live children would.
  */
 static struct {
 	struct node **node;
@@ -618,11 +643,12 @@ static void order_add(struct node *n)
 	order.end[i] = order.n;
 }
 
-static void walk(struct check *c, struct dt *dt, struct node *root)
+static void walk(struct check *c, struct dt *dt)
 {
 	size_t i = 0;
 
-	(void)root;
+	if (!order.n)
+		order_add(dt->root);
 	while (i < order.n) {
 		struct node *n = order.node[i];
 
@@ -634,6 +660,507 @@ static void walk(struct check *c, struct dt *dt, struct node *root)
 		i++;
 	}
 }
+
+/* ---- the survey ----------------------------------------------------------- */
+
+/*
+ * dtc runs every check as a walk of its own over the whole tree, and on a
+ * clean tree none of them reports anything. So one walk first learns, for
+ * each read-only check, whether it could report anything at all; only
+ * those that could then walk the tree the usual way, which keeps dtc's
+ * diagnostics and their order (check by check, tree order within one). The
+ * fixups learn what they act on (the references, the nodes with phandle
+ * properties or /omit-if-no-ref/) and visit just that, in tree order, so
+ * phandles are still numbered as dtc numbers them.
+ *
+ * The survey sees the tree before any check runs; later checks see it
+ * after name_properties (drops "name" properties), the reference fixups
+ * (rewrite values holding references, add phandle properties) and
+ * omit_unused_nodes (deletes nodes). Its answers stay safe: a dropped
+ * property or node can only take reports away, a value holding a
+ * reference counts as a possible report, and no check looks at a
+ * phandle property the fixups add. An answer may err towards "could
+ * report" (a hash collision, say): that only costs the usual walk.
+ */
+
+/* First live property of these names in each node, for the checks on it. */
+enum { W_NAME, W_PHANDLE, W_LINUX_PHANDLE, W_DOMID };
+#define WATCH_MAX	16
+#define WATCH_SLOTS	64	/* > WATCH_MAX: a probe always ends */
+
+/* Small counts are compared pairwise; larger ones sorted by hash. */
+#define PAIRWISE_MAX	8
+
+enum { CC_NODE = 1, CC_PROP = 2 };
+
+struct hname {
+	uint32_t h;
+	const char *s;
+};
+
+struct seen_label {
+	const char *name;
+	uint32_t h;
+	struct node *node;
+	struct property *prop;
+	struct marker *mark;
+};
+
+static struct {
+	struct dt *dt;		/* the tree the domid list describes */
+	struct nodes explicit_ph, omit, domid;
+	struct refs ph_refs, path_refs;
+	bool refs_in_name;	/* name_properties may drop a reference */
+
+	const char *watch[WATCH_MAX];
+	uint32_t watch_h[WATCH_MAX];
+	unsigned int nwatch;
+	signed char slot[WATCH_SLOTS];	/* hash -> watch index; -1: empty */
+	/* the property-type checks and the name each one reads */
+	struct check *typed[WATCH_MAX];
+	unsigned int typed_w[WATCH_MAX];
+	unsigned int ntyped;
+
+	struct hname *props, *kids;	/* the current node's */
+	size_t props_cap, kids_cap;
+
+	struct seen_label *labels;	/* first site of each label name */
+	size_t nlabels, labels_cap;
+	uint32_t *ltab;		/* open addressing: labels index + 1 */
+	size_t ltab_size;
+} sv;
+
+static unsigned char cclass[256];
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/*
+ * One pass over a name: its hash (as hash_str), the character classes all
+ * its characters belong to, how many '@' it has and its length.
+ */
+static uint32_t scan_name(const char *s, unsigned int *cls, unsigned int *ats,
+			  size_t *len)
+{
+	uint32_t h = 2166136261u;
+	unsigned int all = CC_NODE | CC_PROP, at = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		h = (h ^ c) * 16777619u;
+		all &= cclass[c];
+		at += c == '@';
+	}
+	*cls = all;
+	*ats = at;
+	*len = (size_t)(p - s);
+	return h;
+}
+
+static void nodes_push(struct nodes *l, struct node *n)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = n;
+}
+
+static void refs_push(struct refs *l, struct property *p, struct marker *m)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].p = p;
+	l->v[l->n++].m = m;
+}
+
+static void hname_push(struct hname **v, size_t *cap, size_t i, uint32_t h,
+		       const char *s)
+{
+	if (i == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[i].h = h;
+	(*v)[i].s = s;
+}
+
+static int watch_add(const char *name)
+{
+	uint32_t h = hash_str(name);
+	unsigned int i = h % WATCH_SLOTS;
+
+	while (sv.slot[i] >= 0) {
+		int w = sv.slot[i];
+
+		if (sv.watch_h[w] == h && strcmp(sv.watch[w], name) == 0)
+			return w;
+		i = (i + 1) % WATCH_SLOTS;
+	}
+	if (sv.nwatch == WATCH_MAX)
+		return -1;
+	sv.watch[sv.nwatch] = name;
+	sv.watch_h[sv.nwatch] = h;
+	sv.slot[i] = (signed char)sv.nwatch;
+	return (int)sv.nwatch++;
+}
+
+static int watch_find(uint32_t h, const char *name)
+{
+	unsigned int i = h % WATCH_SLOTS;
+
+	while (sv.slot[i] >= 0) {
+		int w = sv.slot[i];
+
+		if (sv.watch_h[w] == h && strcmp(sv.watch[w], name) == 0)
+			return w;
+		i = (i + 1) % WATCH_SLOTS;
+	}
+	return -1;
+}
+
+static int hname_cmp(const void *a, const void *b)
+{
+	const struct hname *x = a, *y = b;
+
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
+/* Whether two of v[0..n) are the same name; sorts v when n > PAIRWISE_MAX. */
+static bool any_same(struct hname *v, size_t n)
+{
+	size_t i, j;
+
+	if (n <= PAIRWISE_MAX) {
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (v[i].h == v[j].h &&
+				    strcmp(v[i].s, v[j].s) == 0)
+					return true;
+		return false;
+	}
+	qsort(v, n, sizeof(*v), hname_cmp);
+	for (i = 0; i + 1 < n; i++)
+		for (j = i + 1; j < n && v[j].h == v[i].h; j++)
+			if (strcmp(v[i].s, v[j].s) == 0)
+				return true;
+	return false;
+}
+
+/* Whether v[0..n), sorted if n > PAIRWISE_MAX, holds name s of hash h. */
+static bool holds(const struct hname *v, size_t n, uint32_t h, const char *s)
+{
+	size_t lo = 0, hi = n;
+
+	if (n > PAIRWISE_MAX) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (v[mid].h < h)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && v[lo].h == h; lo++)
+			if (strcmp(v[lo].s, s) == 0)
+				return true;
+		return false;
+	}
+	for (; lo < n; lo++)
+		if (v[lo].h == h && strcmp(v[lo].s, s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * duplicate_label reports a label name written at two different places
+ * (node, property, or label inside a value): remembering the first place
+ * of each name finds whether any such pair exists.
+ */
+static void survey_label(const char *name, struct node *n, struct property *p,
+			 struct marker *m)
+{
+	uint32_t h, k;
+	size_t i, mask;
+
+	if (!duplicate_label.clean)
+		return;
+	if (2 * (sv.nlabels + 1) > sv.ltab_size) {
+		size_t size = sv.ltab_size ? 2 * sv.ltab_size : 1024, j;
+
+		free(sv.ltab);
+		sv.ltab = xmalloc(size * sizeof(*sv.ltab));
+		memset(sv.ltab, 0, size * sizeof(*sv.ltab));
+		sv.ltab_size = size;
+		for (j = 0; j < sv.nlabels; j++) {
+			i = sv.labels[j].h & (size - 1);
+			while (sv.ltab[i])
+				i = (i + 1) & (size - 1);
+			sv.ltab[i] = (uint32_t)j + 1;
+		}
+	}
+	h = hash_str(name);
+	mask = sv.ltab_size - 1;
+	for (i = h & mask; (k = sv.ltab[i]); i = (i + 1) & mask) {
+		struct seen_label *s = &sv.labels[k - 1];
+
+		if (s->h != h || strcmp(s->name, name) != 0)
+			continue;
+		if (s->node != n || s->prop != p || s->mark != m)
+			duplicate_label.clean = false;
+		return;
+	}
+	if (sv.nlabels == sv.labels_cap) {
+		sv.labels_cap = sv.labels_cap ? 2 * sv.labels_cap : 256;
+		sv.labels = xrealloc(sv.labels,
+				     sv.labels_cap * sizeof(*sv.labels));
+	}
+	sv.labels[sv.nlabels] = (struct seen_label){ name, h, n, p, m };
+	sv.ltab[i] = (uint32_t)++sv.nlabels;
+}
+
+static bool prop_fails(const struct check *c, const struct property *p)
+{
+	if (c->fn == check_is_cell)
+		return p->val.len != 4;
+	if (c->fn == check_is_string)
+		return !data_is_one_string(&p->val);
+	return !is_string_list(&p->val);
+}
+
+static void survey_node(struct dt *dt, struct node *n)
+{
+	struct property *p, *first[WATCH_MAX];
+	bool first_refs[WATCH_MAX];
+	uint32_t seen = 0;
+	size_t np = 0, nk = 0, len;
+	unsigned int i, cls, ats;
+	struct node *c;
+	struct label *l;
+
+	/*
+	 * The walk is a chain of cache misses (nodes, properties, names);
+	 * asking for the next link early lets them overlap with the work.
+	 */
+	__builtin_prefetch(n->children);
+	for_each_property_withdel(n, p) {
+		struct marker *m;
+		bool refs = false;
+		uint32_t h;
+		int w;
+
+		__builtin_prefetch(p->next);
+		if (p->deleted) {
+			/* name_properties looks at a deleted "name" too */
+			if (strcmp(p->name, "name") == 0)
+				name_properties.clean = false;
+			continue;
+		}
+		h = scan_name(p->name, &cls, &ats, &len);
+		if (!(cls & CC_PROP))
+			property_name_chars.clean = false;
+		hname_push(&sv.props, &sv.props_cap, np++, h, p->name);
+		for_each_label(p->labels, l)
+			survey_label(l->name, n, p, NULL);
+		for_each_marker(p->val.markers, m) {
+			if (m->type == MARK_REF_PHANDLE) {
+				refs_push(&sv.ph_refs, p, m);
+				refs = true;
+			} else if (m->type == MARK_REF_PATH) {
+				refs_push(&sv.path_refs, p, m);
+				refs = true;
+			} else if (m->type == MARK_LABEL) {
+				survey_label(m->ref, n, p, m);
+			}
+		}
+		if (len >= 6 && memcmp(p->name + len - 6, "-names", 6) == 0 &&
+		    (refs || !is_string_list(&p->val)))
+			names_is_string_list.clean = false;
+		w = watch_find(h, p->name);
+		if (w >= 0 && !(seen & 1u << w)) {
+			seen |= 1u << w;
+			first[w] = p;
+			first_refs[w] = refs;
+		}
+		if (refs && w == W_NAME)
+			sv.refs_in_name = true;
+	}
+	for (i = 0; i < sv.ntyped; i++) {
+		struct check *tc = sv.typed[i];
+		unsigned int w = sv.typed_w[i];
+
+		if ((seen & 1u << w) && tc->clean &&
+		    (first_refs[w] || prop_fails(tc, first[w])))
+			tc->clean = false;
+	}
+	if (seen & 1u << W_NAME)
+		name_properties.clean = false;
+	if (seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE))
+		nodes_push(&sv.explicit_ph, n);
+	if (seen & 1u << W_DOMID)
+		nodes_push(&sv.domid, n);
+	if (n->omit_if_unused)
+		nodes_push(&sv.omit, n);
+	for_each_label(n->labels, l)
+		survey_label(l->name, n, NULL, NULL);
+	if (np > 1 && any_same(sv.props, np))
+		duplicate_property_names.clean = false;
+
+	for_each_child_withdel(n, c) {
+		uint32_t h;
+
+		__builtin_prefetch(c->next_sibling);
+		__builtin_prefetch(c->props);
+		h = scan_name(c->name, &cls, &ats, &len);
+
+		hname_push(&sv.kids, &sv.kids_cap, nk++, h, c->name);
+		if (c->deleted)
+			continue;
+		if (!(cls & CC_NODE))
+			node_name_chars.clean = false;
+		if (ats > 1)
+			node_name_format.clean = false;
+		if (np && holds(sv.props, np, h, c->name))
+			node_name_vs_property_name.clean = false;
+	}
+	if (nk > 1 && any_same(sv.kids, nk))
+		duplicate_node_names.clean = false;
+	for_each_child(n, c)
+		survey_node(dt, c);
+}
+
+/* The checks the survey answers for, and what it watches for them. */
+static void survey_setup(void)
+{
+	static struct check *const answered[] = {
+		&duplicate_node_names, &duplicate_property_names,
+		&node_name_chars, &node_name_format, &property_name_chars,
+		&name_properties, &node_name_vs_property_name,
+		&duplicate_label, &names_is_string_list,
+	};
+	const char *c;
+	size_t i;
+
+	memset(cclass, 0, sizeof(cclass));
+	for (c = NODECHARS; *c; c++)
+		cclass[(unsigned char)*c] |= CC_NODE;
+	for (c = PROPCHARS; *c; c++)
+		cclass[(unsigned char)*c] |= CC_PROP;
+
+	memset(sv.slot, -1, sizeof(sv.slot));
+	sv.nwatch = 0;
+	sv.ntyped = 0;
+	watch_add("name");
+	watch_add("phandle");
+	watch_add("linux,phandle");
+	watch_add("domid");
+	for (i = 0; i < N_CHECKS; i++) {
+		struct check *tc = table[i];
+		int w;
+
+		tc->clean = false;
+		tc->only = NULL;
+		tc->refs = NULL;
+		if ((tc->fn != check_is_cell && tc->fn != check_is_string &&
+		     tc->fn != check_is_string_list) || !tc->data ||
+		    sv.ntyped == WATCH_MAX)
+			continue;
+		w = watch_add(tc->data);
+		if (w < 0)
+			continue;
+		tc->clean = true;
+		sv.typed[sv.ntyped] = tc;
+		sv.typed_w[sv.ntyped++] = (unsigned int)w;
+	}
+	for (i = 0; i < sizeof(answered) / sizeof(answered[0]); i++)
+		answered[i]->clean = true;
+
+	sv.explicit_ph.n = sv.ph_refs.n = sv.path_refs.n = 0;
+	sv.omit.n = sv.domid.n = 0;
+	sv.refs_in_name = false;
+	sv.nlabels = 0;
+	if (sv.ltab)
+		memset(sv.ltab, 0, sv.ltab_size * sizeof(*sv.ltab));
+}
+
+static void survey(struct dt *dt)
+{
+	struct node *root = dt->root;
+	unsigned int cls, ats;
+	size_t len, i;
+
+	survey_setup();
+	free(sv.domid.v);
+	memset(&sv.domid, 0, sizeof(sv.domid));
+	sv.dt = NULL;
+	if (!root) {
+		/* nothing to walk: every check keeps its usual path */
+		for (i = 0; i < N_CHECKS; i++)
+			table[i]->clean = false;
+		return;
+	}
+	/* the root's name is checked like any other node's */
+	scan_name(root->name, &cls, &ats, &len);
+	if (!(cls & CC_NODE))
+		node_name_chars.clean = false;
+	if (ats > 1)
+		node_name_format.clean = false;
+	survey_node(dt, root);
+	explicit_phandles.only = &sv.explicit_ph;
+	omit_unused_nodes.only = &sv.omit;
+	/* A reference in a "name" property that name_properties drops is
+	 * not fixed: the usual walks know that, the lists do not. */
+	if (!sv.refs_in_name) {
+		phandle_references.refs = &sv.ph_refs;
+		path_references.refs = &sv.path_refs;
+	}
+	sv.dt = dt;
+}
+
+static void survey_free(void)
+{
+	free(sv.explicit_ph.v);
+	free(sv.ph_refs.v);
+	free(sv.path_refs.v);
+	free(sv.omit.v);
+	free(sv.props);
+	free(sv.kids);
+	free(sv.labels);
+	free(sv.ltab);
+	/* the domid list outlives checks_run(): checks_take_domid_nodes() */
+	memset(&sv.explicit_ph, 0, sizeof(sv.explicit_ph));
+	memset(&sv.ph_refs, 0, sizeof(sv.ph_refs));
+	memset(&sv.path_refs, 0, sizeof(sv.path_refs));
+	memset(&sv.omit, 0, sizeof(sv.omit));
+	sv.props = sv.kids = NULL;
+	sv.props_cap = sv.kids_cap = 0;
+	sv.labels = NULL;
+	sv.nlabels = sv.labels_cap = 0;
+	sv.ltab = NULL;
+	sv.ltab_size = 0;
+}
+
+/* Whether the walk from the root still reaches n (nothing above it is
+ * deleted). */
+static bool reached(const struct node *n)
+{
+	for (; n->parent; n = n->parent)
+		if (n->deleted)
+			return false;
+	return true;
+}
+
+/* ---- running ------------------------------------------------------------------ */
 
 static bool run_check(struct check *c, struct dt *dt)
 {
@@ -654,98 +1181,45 @@ static bool run_check(struct check *c, struct dt *dt)
 	}
 	if (c->status != UNCHECKED)
 		goto out;
-	if (c == &duplicate_label)
+	if (c->clean) {
+		/* the survey found nothing this check would report */
+	} else if (c == &duplicate_label) {
 		check_duplicate_labels(c, dt);
-	else if (c->fn && dt->root)
-		walk(c, dt, dt->root);
+	} else if (c->refs) {
+		size_t k;
+
+		/* Fetched ahead: each reference's marker, name and value
+		 * are cache misses that would otherwise come one by one. */
+		for (k = 0; k < c->refs->n; k++) {
+			struct ref *r = &c->refs->v[k];
+
+			if (k + 16 < c->refs->n) {
+				__builtin_prefetch(r[16].m);
+				__builtin_prefetch(r[16].p);
+			}
+			if (k + 8 < c->refs->n) {
+				__builtin_prefetch(r[8].m->ref);
+				__builtin_prefetch(r[8].p->val.val);
+			}
+			if (c == &phandle_references)
+				fix_phandle_ref(c, dt, r->p, r->m);
+			else
+				fix_path_ref(c, dt, r->p, r->m);
+		}
+	} else if (c->only) {
+		size_t k;
+
+		for (k = 0; k < c->only->n; k++)
+			if (reached(c->only->v[k]))
+				c->fn(c, dt, c->only->v[k]);
+	} else if (c->fn && dt->root) {
+		walk(c, dt);
+	}
 	if (c->status == UNCHECKED)
 		c->status = PASSED;
 out:
 	c->in_progress = false;
 	return error || (c->status != PASSED && c->error);
-}
-
-/*
- * The property-type checks (is_cell, is_string, is_string_list, -names)
- * only read the tree. Walking it once for a run of them, to learn which
- * would fail anywhere, and then running just those the usual way, gives
- * the same diagnostics in the same order at the cost of one walk instead
- * of one per check.
- */
-#define PROBE_MAX 16
-
-static bool probe_able(const struct check *c)
-{
-	return c->prereq[0] == NULL && c->status == UNCHECKED &&
-	       (c->warn || c->error) &&
-	       (c->fn == check_is_cell || c->fn == check_is_string ||
-		c->fn == check_is_string_list ||
-		c->fn == check_names_is_string_list);
-}
-
-static bool prop_fails(const struct check *c, const struct property *p)
-{
-	if (c->fn == check_is_cell)
-		return p->val.len != 4;
-	if (c->fn == check_is_string)
-		return !data_is_one_string(&p->val);
-	return !is_string_list(&p->val);
-}
-
-static void probe_walk(struct check *const *run, size_t k, bool *fails,
-		       struct node *n)
-{
-	const struct property *first[PROBE_MAX] = { 0 };
-	struct property *p;
-	size_t j;
-
-	for_each_property(n, p) {
-		for (j = 0; j < k; j++) {
-			const struct check *c = run[j];
-
-			if (c->fn == check_names_is_string_list) {
-				size_t len;
-
-				if (fails[j])
-					continue;
-				len = strlen(p->name);
-				if (len >= 6 &&
-				    strcmp(p->name + len - 6, "-names") == 0 &&
-				    !is_string_list(&p->val))
-					fails[j] = true;
-				continue;
-			}
-			if (!first[j] && p->name[0] == c->data[0] &&
-			    strcmp(p->name, c->data) == 0)
-				first[j] = p;
-		}
-	}
-	for (j = 0; j < k; j++)
-		if (first[j] && !fails[j] && prop_fails(run[j], first[j]))
-			fails[j] = true;
-}
-
-/* table[i..]: a run of probe-able checks; returns its length. */
-static size_t probe_run(struct dt *dt, size_t i)
-{
-	bool fails[PROBE_MAX] = { false };
-	size_t k = 0, j;
-
-	while (i + k < N_CHECKS && k < PROBE_MAX && probe_able(table[i + k]))
-		k++;
-	if (k < 2 || !dt->root)
-		return 0;
-	for (j = 0; j < order.n;) {
-		if (j && order.node[j]->deleted) {
-			j = order.end[j];
-			continue;
-		}
-		probe_walk(&table[i], k, fails, order.node[j++]);
-	}
-	for (j = 0; j < k; j++)
-		if (!fails[j])
-			table[i + j]->status = PASSED;
-	return k;
 }
 
 bool checks_run(struct dt *dt, const struct check_options *opt)
@@ -758,19 +1232,31 @@ bool checks_run(struct dt *dt, const struct check_options *opt)
 		table[i]->status = UNCHECKED;
 		table[i]->in_progress = false;
 	}
+	survey(dt);
 	order.n = 0;
-	if (dt->root)
-		order_add(dt->root);
-	for (i = 0; i < N_CHECKS; i++) {
-		if (probe_able(table[i]))
-			probe_run(dt, i);
+	for (i = 0; i < N_CHECKS; i++)
 		if (table[i]->warn || table[i]->error)
 			error = run_check(table[i], dt) || error;
-	}
 	free(order.node);
 	free(order.end);
 	memset(&order, 0, sizeof(order));
+	survey_free();
 	return error;
+}
+
+bool checks_take_domid_nodes(const struct dt *dt, struct node ***v,
+			     size_t *n)
+{
+	if (!dt || sv.dt != dt) {
+		*v = NULL;
+		*n = 0;
+		return false;
+	}
+	*v = sv.domid.v;
+	*n = sv.domid.n;
+	memset(&sv.domid, 0, sizeof(sv.domid));
+	sv.dt = NULL;
+	return true;
 }
 
 static void raise_level(struct check *c, bool warn, bool error)

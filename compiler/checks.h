@@ -26,6 +26,16 @@ bool checks_run(struct dt *dt, const struct check_options *opt);
  * with the level to report at, if the named check is enabled.
  */
 bool checks_level(const char *name, enum diag_level *level);
+/*
+ * Hands over the nodes that had a live `domid` property when the last
+ * checks_run() surveyed dt, in tree order (*v is the caller's to free;
+ * omit_unused_nodes may have deleted some since). The survey already
+ * visits every property, so domid_resolve() need not walk the whole tree
+ * again. False if checks_run() has not surveyed dt since the last call:
+ * the caller then looks for itself.
+ */
+bool checks_take_domid_nodes(const struct dt *dt, struct node ***v,
+			     size_t *n);
 /* Prints the check names with their levels (--list-checks). */
 void checks_list(void);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "domid.h"
+#include "checks.h"
 #include "domid_alloc.h"
 #include "xen_props.h"
 
@@ -114,23 +115,56 @@ static bool compatible_has(const struct node *n, const char *what)
 	return strlist_has(node_get_prop(n, "compatible"), what);
 }
 
-static bool read_u32(const struct node *n, const char *name, uint32_t *v)
-{
-	struct property *p = node_get_prop(n, name);
+/* The properties read here: the first live one of each name. */
+struct dprops {
+	const struct property *compatible, *domid, *capabilities, *permissions,
+			      *cpus, *memory, *cpupool;
+};
 
+/* One pass over n's properties instead of a search per name. */
+static void read_props(const struct node *n, struct dprops *d)
+{
+	struct property *p;
+
+	memset(d, 0, sizeof(*d));
+	for_each_property(n, p) {
+		const struct property **slot = NULL;
+		const char *name = p->name;
+
+		switch (name[0]) {
+		case 'c':
+			if (strcmp(name, "compatible") == 0)
+				slot = &d->compatible;
+			else if (strcmp(name, "capabilities") == 0)
+				slot = &d->capabilities;
+			else if (strcmp(name, "cpus") == 0)
+				slot = &d->cpus;
+			break;
+		case 'd':
+			if (strcmp(name, "domid") == 0)
+				slot = &d->domid;
+			else if (strcmp(name, "domain-cpupool") == 0)
+				slot = &d->cpupool;
+			break;
+		case 'm':
+			if (strcmp(name, "memory") == 0)
+				slot = &d->memory;
+			break;
+		case 'p':
+			if (strcmp(name, "permissions") == 0)
+				slot = &d->permissions;
+			break;
+		}
+		if (slot && !*slot)
+			*slot = p;
+	}
+}
+
+static bool read_u32(const struct property *p, uint32_t *v)
+{
 	if (!p || p->val.len != 4)
 		return false;
 	*v = prop_cell(p, 0);
-	return true;
-}
-
-static bool read_u64(const struct node *n, const char *name, uint64_t *v)
-{
-	struct property *p = node_get_prop(n, name);
-
-	if (!p || p->val.len != 8)
-		return false;
-	*v = ((uint64_t)prop_cell(p, 0) << 32) | prop_cell(p, 1);
 	return true;
 }
 
@@ -142,10 +176,8 @@ enum module_kind { MOD_NONE, MOD_KERNEL, MOD_RAMDISK, MOD_OTHER };
  * modules without one are guessed kernel, then ramdisk, by one counter over
  * the whole tree.
  */
-static enum module_kind module_kind(const struct node *n, int *guesses)
+static enum module_kind module_kind(const struct property *c, int *guesses)
 {
-	const struct property *c = node_get_prop(n, "compatible");
-
 	if (!strlist_has(c, "multiboot,module") &&
 	    !strlist_has(c, "xen,multiboot-module"))
 		return MOD_NONE;
@@ -172,7 +204,6 @@ struct scan {
 	size_t n, cap;
 	int guesses;
 	struct node *dom0_kernel;
-	struct hmap kernels;	/* domain node -> its kernel module */
 };
 
 static struct domain *add_domain(struct scan *s, struct node *n)
@@ -189,86 +220,104 @@ static struct domain *add_domain(struct scan *s, struct node *n)
 	return d;
 }
 
-static void read_domain(struct scan *s, struct domain *d)
+static void read_domain(struct scan *s, struct domain *d,
+			const struct dprops *dp)
 {
-	struct node *n = d->node;
-	struct hmap_entry *e;
 	uint32_t ph;
 
-	d->domid_prop = node_get_prop(n, "domid");
-	d->has_caps = read_u32(n, d->hyperlaunch ? "permissions" :
-			       "capabilities", &d->caps);
-	d->has_vcpus = read_u32(n, "cpus", &d->vcpus);
-	d->has_memory = read_u64(n, "memory", &d->memory_kib);
-	if (!d->has_memory) {
-		uint32_t m32;
-
-		if (read_u32(n, "memory", &m32)) {
-			d->memory_kib = m32;
-			d->has_memory = true;
-		}
+	d->domid_prop = (struct property *)dp->domid;
+	d->has_caps = read_u32(d->hyperlaunch ? dp->permissions :
+			       dp->capabilities, &d->caps);
+	d->has_vcpus = read_u32(dp->cpus, &d->vcpus);
+	if (dp->memory && dp->memory->val.len == 8) {
+		d->memory_kib = ((uint64_t)prop_cell(dp->memory, 0) << 32) |
+				prop_cell(dp->memory, 1);
+		d->has_memory = true;
+	} else if (dp->memory && dp->memory->val.len == 4) {
+		d->memory_kib = prop_cell(dp->memory, 0);
+		d->has_memory = true;
 	}
-	if (read_u32(n, "domain-cpupool", &ph))
+	if (read_u32(dp->cpupool, &ph))
 		d->cpupool = dt_node_by_phandle(s->dt, ph);
-	e = hmap_find(&s->kernels, n, "", 0);
-	d->kernel = e ? e->value : NULL;
+}
+
+static bool is_hyperlaunch_root(const struct node *n,
+				const struct property *compatible)
+{
+	return strcmp(n->name, "hypervisor") == 0 ||
+	       strlist_has(compatible, "hypervisor,xen");
 }
 
 /*
- * Xen's early scan, in tree order down to depth 3: a kernel module in a
- * xen,domain node is that domain's; one elsewhere under /chosen makes a
- * classic dom0. Kinds are guessed with one counter in this order.
+ * Xen's early scan, in tree order down to /chosen's grandchildren: a
+ * kernel module in a xen,domain node is that domain's; one elsewhere
+ * makes a classic dom0. Kinds are guessed with one counter in this order.
+ * n is a child of a node (a xen,domain one if in_domain) whose kernel
+ * module, the first found, goes to *kernel.
  */
-static void scan_modules(struct scan *s, struct node *n, int depth)
+static void scan_module(struct scan *s, struct node *n,
+			const struct property *compatible, bool in_domain,
+			struct node **kernel)
 {
-	bool in_domain = compatible_has(n, "xen,domain");
-	struct node *c;
-
-	for_each_child(n, c) {
-		if (module_kind(c, &s->guesses) == MOD_KERNEL) {
-			if (!in_domain && !s->dom0_kernel)
-				s->dom0_kernel = c;
-			else if (in_domain &&
-				 !hmap_find(&s->kernels, n, "", 0))
-				hmap_add(&s->kernels, n, "", 0, c);
-		}
-		if (depth < 3)
-			scan_modules(s, c, depth + 1);
-	}
+	if (module_kind(compatible, &s->guesses) != MOD_KERNEL)
+		return;
+	if (!in_domain && !s->dom0_kernel)
+		s->dom0_kernel = n;
+	else if (in_domain && !*kernel)
+		*kernel = n;
 }
 
-static bool is_hyperlaunch_root(const struct node *n)
-{
-	return strcmp(n->name, "hypervisor") == 0 ||
-	       compatible_has(n, "hypervisor,xen");
-}
-
+/*
+ * The domains, dom0 first, then in tree order: the xen,domain children of
+ * /chosen and those of a Hyperlaunch root. One pass over /chosen's
+ * children and grandchildren does the module scan as well, reading each
+ * node's properties once.
+ */
 static void collect(struct scan *s, struct node *chosen)
 {
-	struct node *c, *h;
+	bool chosen_domain = compatible_has(chosen, "xen,domain");
+	struct node *chosen_kernel = NULL;
+	struct node *c, *g;
+	struct dprops cp, gp;
 
-	scan_modules(s, chosen, 2);
+	for_each_child(chosen, c) {
+		struct node *kernel = NULL;
+		size_t dom = (size_t)-1;
+		bool c_domain, hl;
+
+		read_props(c, &cp);
+		scan_module(s, c, cp.compatible, chosen_domain,
+			    &chosen_kernel);
+		c_domain = strlist_has(cp.compatible, "xen,domain");
+		hl = !c_domain && is_hyperlaunch_root(c, cp.compatible);
+		if (c_domain) {
+			dom = s->n;
+			read_domain(s, add_domain(s, c), &cp);
+		}
+		for_each_child(c, g) {
+			read_props(g, &gp);
+			scan_module(s, g, gp.compatible, c_domain, &kernel);
+			if (hl && strlist_has(gp.compatible, "xen,domain")) {
+				struct domain *d = add_domain(s, g);
+
+				d->hyperlaunch = true;
+				read_domain(s, d, &gp);
+			}
+		}
+		if (dom != (size_t)-1)
+			s->v[dom].kernel = kernel;
+	}
 	if (s->dom0_kernel) {
-		struct domain *d = add_domain(s, chosen);
+		struct domain *d;
 
+		add_domain(s, chosen);
+		memmove(s->v + 1, s->v, (s->n - 1) * sizeof(*s->v));
+		d = &s->v[0];
+		memset(d, 0, sizeof(*d));
+		d->node = chosen;
 		d->how = DOMID_HOW_DOM0;
 		d->kernel = s->dom0_kernel;
 		d->caps = CAP_HARDWARE | 0x1;
-	}
-	for_each_child(chosen, c) {
-		if (compatible_has(c, "xen,domain")) {
-			read_domain(s, add_domain(s, c));
-		} else if (is_hyperlaunch_root(c)) {
-			for_each_child(c, h) {
-				struct domain *d;
-
-				if (!compatible_has(h, "xen,domain"))
-					continue;
-				d = add_domain(s, h);
-				d->hyperlaunch = true;
-				read_domain(s, d);
-			}
-		}
 	}
 }
 
@@ -276,12 +325,13 @@ static bool is_domain_site(struct node *n, struct node *chosen)
 {
 	return n->parent == chosen ||
 	       (n->parent && n->parent->parent == chosen &&
-		is_hyperlaunch_root(n->parent));
+		is_hyperlaunch_root(n->parent,
+				    node_get_prop(n->parent, "compatible")));
 }
 
-static void warn_ignored(struct dt *dt, struct node *n, struct node *chosen)
+static void warn_ignored_node(struct dt *dt, struct node *n,
+			      struct node *chosen)
 {
-	struct node *c;
 	struct property *p;
 
 	if (compatible_has(n, "xen,domain") && !is_domain_site(n, chosen) &&
@@ -290,8 +340,45 @@ static void warn_ignored(struct dt *dt, struct node *n, struct node *chosen)
 			  "'domid' on a xen,domain node outside /chosen: Xen "
 			  "only builds domains that are children of /chosen "
 			  "and never reads this one");
+}
+
+static void warn_ignored_walk(struct dt *dt, struct node *n,
+			      struct node *chosen)
+{
+	struct node *c;
+
+	warn_ignored_node(dt, n, chosen);
 	for_each_child(n, c)
-		warn_ignored(dt, c, chosen);
+		warn_ignored_walk(dt, c, chosen);
+}
+
+/* Whether a walk from the root reaches n (nothing above it deleted). */
+static bool reached(const struct node *n)
+{
+	for (; n->parent; n = n->parent)
+		if (n->deleted)
+			return false;
+	return true;
+}
+
+/*
+ * Only nodes with a domid property can be warned about: checks_run()
+ * listed those while walking the tree, in tree order, so the whole tree
+ * is walked here only if it did not.
+ */
+static void warn_ignored(struct dt *dt, struct node *chosen)
+{
+	struct node **v;
+	size_t n, i;
+
+	if (!checks_take_domid_nodes(dt, &v, &n)) {
+		warn_ignored_walk(dt, dt->root, chosen);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (reached(v[i]))
+			warn_ignored_node(dt, v[i], chosen);
+	free(v);
 }
 
 /* ---- checks on requested IDs ------------------------------------------ */
@@ -595,12 +682,10 @@ void domid_resolve(struct dt *dt, const struct domid_options *opt,
 	memset(res, 0, sizeof(*res));
 	if (!dt->root)
 		return;
-	warn_ignored(dt, dt->root, chosen);
+	warn_ignored(dt, chosen);
 	if (!chosen)
 		return;
-	hmap_init(&s.kernels, &dt->arena);
 	collect(&s, chosen);
-	hmap_free(&s.kernels);
 	/* Hyperlaunch's layout is a design only: Xen reads none of it */
 	for (i = 0; i < s.n; i++)
 		if (s.v[i].how != DOMID_HOW_DOM0 && !s.v[i].hyperlaunch)
