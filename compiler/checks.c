@@ -71,24 +71,12 @@ static void check_duplicate_node_names(struct check *c, struct dt *dt,
 	struct node *child;
 
 	for_each_child(n, child) {
-		struct hmap_entry *e = hmap_find(&dt->children, n, child->name,
-						 strlen(child->name));
-		bool after = false;
-
 		/* Any later sibling of the same name, deleted or not. */
-		for (; e; e = hmap_next(e)) {
-			struct node *other = e->value;
+		struct node *other = node_next_same_name(dt, n, child);
 
-			if (other == child) {
-				after = true;
-				continue;
-			}
-			if (after && other->parent == n && !other->merged_away) {
-				FAIL(c, dt, other, "duplicate node name '%s'",
-				     other->name);
-				break;
-			}
-		}
+		if (other)
+			FAIL(c, dt, other, "duplicate node name '%s'",
+			     other->name);
 	}
 }
 

@@ -142,8 +142,57 @@ void node_append_child(struct dt *dt, struct node *parent, struct node *child)
 	else
 		parent->children = child;
 	parent->last_child = child;
-	hmap_add(&dt->children, parent, child->name, strlen(child->name),
-		 child);
+	parent->nchildren++;
+	if (parent->children_indexed)
+		hmap_add(&dt->children, parent, child->name,
+			 strlen(child->name), child);
+}
+
+/*
+ * Children are looked up by name only to merge trees and to follow paths,
+ * for few of the nodes: a parent's children are indexed in dt->children
+ * when it is first searched with more than a handful of them, and are
+ * scanned in list order otherwise. Both give the first match in the order
+ * the children were appended.
+ */
+#define CHILD_SCAN_MAX	8
+
+static bool use_child_index(const struct dt *dt, const struct node *n)
+{
+	struct node *np = (struct node *)n, *c;
+	struct dt *dtp = (struct dt *)dt;
+
+	if (n->children_indexed)
+		return true;
+	if (n->nchildren <= CHILD_SCAN_MAX)
+		return false;
+	/* the index is a cache: filling it changes no answer */
+	for_each_child_withdel(np, c)
+		hmap_add(&dtp->children, np, c->name, strlen(c->name), c);
+	np->children_indexed = true;
+	return true;
+}
+
+struct node *node_child_by_name(const struct dt *dt, const struct node *n,
+				const char *name, size_t len,
+				bool (*accept)(const struct node *c))
+{
+	struct hmap_entry *e;
+	struct node *c;
+
+	if (!use_child_index(dt, n)) {
+		for_each_child_withdel(n, c)
+			if (strncmp(c->name, name, len) == 0 &&
+			    c->name[len] == '\0' && accept(c))
+				return c;
+		return NULL;
+	}
+	for (e = hmap_find(&dt->children, n, name, len); e; e = hmap_next(e)) {
+		c = e->value;
+		if (c->parent == n && accept(c))
+			return c;
+	}
+	return NULL;
 }
 
 /* ---- editing ------------------------------------------------------ */
@@ -183,19 +232,40 @@ void node_delete_prop_by_name(struct node *n, const char *name)
 		}
 }
 
+struct node *node_next_same_name(const struct dt *dt, const struct node *n,
+				 const struct node *child)
+{
+	struct hmap_entry *e;
+	struct node *c;
+	bool after = false;
+
+	if (!use_child_index(dt, n)) {
+		for (c = child->next_sibling; c; c = c->next_sibling)
+			if (!c->merged_away && strcmp(c->name, child->name) == 0)
+				return c;
+		return NULL;
+	}
+	for (e = hmap_find(&dt->children, n, child->name, strlen(child->name));
+	     e; e = hmap_next(e)) {
+		c = e->value;
+		if (c == child)
+			after = true;
+		else if (after && c->parent == n && !c->merged_away)
+			return c;
+	}
+	return NULL;
+}
+
+static bool not_merged_away(const struct node *c)
+{
+	return !c->merged_away;
+}
+
 static struct node *first_child_withdel(const struct dt *dt,
 					const struct node *n,
 					const char *name)
 {
-	struct hmap_entry *e = hmap_find(&dt->children, n, name, strlen(name));
-
-	for (; e; e = hmap_next(e)) {
-		struct node *c = e->value;
-
-		if (c->parent == n && !c->merged_away)
-			return c;
-	}
-	return NULL;
+	return node_child_by_name(dt, n, name, strlen(name), not_merged_away);
 }
 
 void node_delete_child_by_name(struct dt *dt, struct node *n,
@@ -263,6 +333,7 @@ static void merge_children(struct dt *dt, struct node *old, struct node *new)
 			node_append_child(dt, old, nc);
 	}
 	new->children = new->last_child = NULL;
+	new->nchildren = 0;
 }
 
 struct node *node_merge(struct dt *dt, struct node *old, struct node *new)
@@ -337,18 +408,15 @@ struct node *node_get_child(const struct dt *dt, const struct node *n,
 	return node_get_child_n(dt, n, name, strlen(name));
 }
 
+static bool live(const struct node *c)
+{
+	return !c->deleted && !c->merged_away;
+}
+
 struct node *node_get_child_n(const struct dt *dt, const struct node *n,
 			      const char *name, size_t len)
 {
-	struct hmap_entry *e = hmap_find(&dt->children, n, name, len);
-
-	for (; e; e = hmap_next(e)) {
-		struct node *c = e->value;
-
-		if (c->parent == n && !c->deleted && !c->merged_away)
-			return c;
-	}
-	return NULL;
+	return node_child_by_name(dt, n, name, len, live);
 }
 
 bool node_is_attached(const struct dt *dt, const struct node *n)

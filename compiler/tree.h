@@ -114,6 +114,7 @@ struct property {
 struct node {
 	const char *name;	/* with unit address; "" for the root */
 	uint32_t basenamelen;	/* length of the part before '@' */
+	uint32_t nchildren;	/* in the children list, deleted ones too */
 	struct property *props, *last_prop;
 	struct node *children, *last_child, *next_sibling, *parent;
 	struct label *labels;
@@ -124,6 +125,7 @@ struct node {
 	bool deleted;
 	bool merged_away;	/* contents moved into another node */
 	bool omit_if_unused, is_referenced;
+	bool children_indexed;	/* in dt->children (see node_get_child) */
 };
 
 #define for_each_property_withdel(n, p) \
@@ -174,7 +176,7 @@ struct dt {
 	const char *input_name;
 
 	struct hmap labels;	/* label name -> struct label (nodes only) */
-	struct hmap children;	/* (parent, name) -> child node */
+	struct hmap children;	/* (parent, name) -> child, big parents only */
 	struct hmap phandles;	/* (phandle) -> node */
 	cell_t next_phandle;	/* dtc's allocator cursor */
 	unsigned int next_orphan_fragment;
@@ -217,6 +219,17 @@ void dt_add_orphan(struct dt *dt, struct node *parent, struct node *overlay,
 void node_append_to_prop(struct dt *dt, struct node *n, const char *name,
 			 const void *p, size_t len, enum marker_type type);
 
+/*
+ * n's first child named name[0..len) (in the order children were added)
+ * that accept() takes, whatever its flags: the lookup under the others.
+ */
+struct node *node_child_by_name(const struct dt *dt, const struct node *n,
+				const char *name, size_t len,
+				bool (*accept)(const struct node *c));
+/* The first later sibling of child (a child of n) with its name, deleted
+ * or not, that was not merged away. */
+struct node *node_next_same_name(const struct dt *dt, const struct node *n,
+				 const struct node *child);
 /* Lookups (skip deleted nodes, as dtc's for_each_child does) */
 struct property *node_get_prop(const struct node *n, const char *name);
 struct node *node_get_child(const struct dt *dt, const struct node *n,
