@@ -18,8 +18,9 @@
 
 /*
  * Names, labels and references repeat ("compatible", "reg", "status" in
- * every node): each distinct one is stored once. Open addressing, half
- * full at most.
+ * every node): a small direct-mapped cache of recent ones stores each of
+ * those once. Unique names (most node names) just miss it; a table of
+ * every name would cost a cache miss per lookup for no saving.
  */
 static uint32_t name_hash(const char *s, size_t len)
 {
@@ -41,46 +42,22 @@ static uint32_t name_hash(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
-static void names_grow(struct parse_ctx *ctx)
-{
-	struct name_slot *old = ctx->names;
-	size_t n = ctx->names_cap, i;
-
-	ctx->names_cap = n ? n * 2 : 1024;
-	ctx->names = xmalloc(ctx->names_cap * sizeof(*ctx->names));
-	memset(ctx->names, 0, ctx->names_cap * sizeof(*ctx->names));
-	for (i = 0; i < n; i++) {
-		size_t j = old[i].hash & (ctx->names_cap - 1);
-
-		if (!old[i].s)
-			continue;
-		while (ctx->names[j].s)
-			j = (j + 1) & (ctx->names_cap - 1);
-		ctx->names[j] = old[i];
-	}
-	free(old);
-}
-
 const char *intern(struct parse_ctx *ctx, const char *s, size_t len)
 {
 	uint32_t h = name_hash(s, len);
 	struct name_slot *slot;
-	size_t i;
 
-	if (2 * (ctx->names_used + 1) > ctx->names_cap)
-		names_grow(ctx);
-	for (i = h & (ctx->names_cap - 1);; i = (i + 1) & (ctx->names_cap - 1)) {
-		slot = &ctx->names[i];
-		if (!slot->s)
-			break;
-		if (slot->hash == h && slot->len == len &&
-		    memcmp(slot->s, s, len) == 0 && slot->s[len] == '\0')
-			return slot->s;
-	}
+	if (!ctx->names)
+		ctx->names = calloc(NAME_CACHE_SLOTS, sizeof(*ctx->names));
+	if (!ctx->names)
+		return arena_strndup(&ctx->dt->arena, s, len);
+	slot = &ctx->names[h % NAME_CACHE_SLOTS];
+	if (slot->s && slot->hash == h && slot->len == len &&
+	    memcmp(slot->s, s, len) == 0)
+		return slot->s;
 	slot->s = arena_strndup(&ctx->dt->arena, s, len);
 	slot->len = (uint32_t)len;
 	slot->hash = h;
-	ctx->names_used++;
 	return slot->s;
 }
 

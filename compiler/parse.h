@@ -24,6 +24,8 @@ struct dts_input {
 	void *flex_buffer;	/* YY_BUFFER_STATE */
 };
 
+#define NAME_CACHE_SLOTS	4096
+
 struct name_slot {
 	const char *s;	/* NULL: empty */
 	uint32_t len, hash;
@@ -43,8 +45,7 @@ struct parse_ctx {
 	const char *tok_text;		/* the last token, for syntax errors */
 	size_t tok_len;
 	int comment_return;		/* start condition around a comment */
-	struct name_slot *names;	/* intern()'s table */
-	size_t names_cap, names_used;
+	struct name_slot *names;	/* intern()'s cache */
 	unsigned int paren_depth;	/* inside an integer expression */
 	bool bits_pending;		/* /bits/ seen: its array goes cell by cell */
 	struct srcpos comment_start;
