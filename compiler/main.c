@@ -373,24 +373,6 @@ static const char *guess_input_format(const char *name)
 	return format_by_suffix(name, "dts");
 }
 
-static struct dt *read_blob(const char *name)
-{
-	const char *shown = strcmp(name, "-") ? name : "<stdin>";
-	size_t len;
-	char *why = NULL;
-	void *buf = output_slurp(name, &len, &why);
-	struct dt *dt;
-
-	if (!buf) {
-		diag_plain(DIAG_ERROR, "cannot read \"%s\": %s", shown, why);
-		free(why);
-		return NULL;
-	}
-	dt = dtb_read(shown, buf, len);
-	free(buf);
-	return dt;
-}
-
 static struct dt *read_input(struct cli *c, FILE *dep)
 {
 	struct dts_options opt = { 0 };
@@ -399,7 +381,8 @@ static struct dt *read_input(struct cli *c, FILE *dep)
 	if (strcmp(c->in_format, "dtb") == 0) {
 		if (dep)
 			fprintf(dep, " %s", c->input);
-		return read_blob(c->input);
+		return dtb_read_file(c->input, strcmp(c->input, "-") ?
+				     c->input : "<stdin>");
 	}
 	opt.include_dirs = c->include_dirs;
 	opt.n_include_dirs = c->n_include_dirs;

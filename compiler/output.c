@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -210,45 +211,118 @@ void output_discard_text(struct output *o)
 	o->target = NULL;
 }
 
-void *output_slurp(const char *name, size_t *len, char **why)
-{
-	FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-	size_t cap = 1 << 16, n = 0, r;
-	char *buf;
-	struct stat st;
+/* Files of this size or more are refused rather than read. */
+#define SLURP_MAX	(1UL << 30)
 
-	if (!f) {
+static bool read_full(int fd, char *buf, size_t want, size_t *got)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got < want) {
+		r = read(fd, buf + *got, want - *got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return false;
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return true;
+}
+
+/* Pipes, stdin and files whose size is not known (/proc): a growing
+ * buffer, handed over in memory from alloc. */
+static void *slurp_stream(int fd, size_t *len, char **why,
+			  void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = xmalloc(cap), *out;
+
+	for (;;) {
+		if (!read_full(fd, buf + n, cap - n, &got)) {
+			*why = xstrdup(strerror(errno ? errno : EIO));
+			free(buf);
+			return NULL;
+		}
+		n += got;
+		if (n < cap)
+			break;
+		if (cap >= SLURP_MAX) {
+			*why = xstrdup("file larger than 1 GiB");
+			free(buf);
+			return NULL;
+		}
+		cap *= 2;
+		buf = xrealloc(buf, cap);
+	}
+	out = alloc(ctx, n);
+	memcpy(out, buf, n);
+	free(buf);
+	*len = n;
+	return out;
+}
+
+void *output_slurp_to(const char *name, size_t *len, char **why,
+		      void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+	bool is_stdin = strcmp(name, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t size, got;
+	char *buf = NULL;
+
+	if (fd < 0) {
 		*why = xstrdup(strerror(errno));
 		return NULL;
 	}
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) != 0) {
+		*why = xstrdup(strerror(errno));
+		goto out;
+	}
+	if (!is_stdin && S_ISDIR(st.st_mode)) {
 		*why = xstrdup("is a directory");
-		return NULL;
+		goto out;
 	}
-	buf = xmalloc(cap);
-	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			if (cap >= (1UL << 30)) {
-				*why = xstrdup("file larger than 1 GiB");
-				goto fail;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+		buf = slurp_stream(fd, len, why, alloc, ctx);
+		goto out;
 	}
-	if (ferror(f)) {
+	if ((unsigned long long)st.st_size >= SLURP_MAX) {
+		*why = xstrdup("file larger than 1 GiB");
+		goto out;
+	}
+	/* One read of the known size into its final place. A file that
+	 * shrank meanwhile is taken as it is now. */
+	size = (size_t)st.st_size;
+	buf = alloc(ctx, size);
+	if (!read_full(fd, buf, size, &got)) {
 		*why = xstrdup(strerror(errno ? errno : EIO));
-		goto fail;
+		buf = NULL;	/* alloc's block is the caller's to drop */
+		goto out;
 	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
+	*len = got;
+out:
+	if (!is_stdin)
+		close(fd);
 	return buf;
-fail:
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return NULL;
+}
+
+/* ctx remembers the block, so that a failed read can free it. */
+static void *malloc_room(void *ctx, size_t size)
+{
+	return *(void **)ctx = xmalloc(size);
+}
+
+void *output_slurp(const char *name, size_t *len, char **why)
+{
+	void *mem = NULL, *buf;
+	size_t got = 0;
+
+	buf = output_slurp_to(name, &got, why, malloc_room, &mem);
+	if (!buf)
+		free(mem);
+	*len = got;
+	return buf;
 }

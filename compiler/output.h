@@ -28,5 +28,13 @@ void output_discard_text(struct output *o);
 /* Whole file ("-": stdin) into a malloc'd buffer; *why on failure (to be
  * freed by the caller). */
 void *output_slurp(const char *name, size_t *len, char **why);
+/*
+ * The same into memory from alloc(ctx, size): a regular file is read with
+ * one read of its known size straight into the one block alloc gives, so
+ * a large input is never held twice. On failure a block alloc gave may
+ * remain; dropping it is the caller's business.
+ */
+void *output_slurp_to(const char *name, size_t *len, char **why,
+		      void *(*alloc)(void *ctx, size_t size), void *ctx);
 
 #endif
