@@ -23,10 +23,12 @@
  */
 #include "emit_dts.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 
 /* ---- buffered text ------------------------------------------------------
  *
@@ -555,4 +557,34 @@ int dts_write(FILE *f, struct dt *dt)
 	if (o.failed || fflush(f) == EOF || ferror(f))
 		return -1;
 	return 0;
+}
+
+bool dts_write_file(const char *name, struct dt *dt)
+{
+	struct output o = { 0 };
+	bool reported;
+	int err;
+
+	if (!output_open_text(&o, name))
+		return false;
+	if (dts_write(o.f, dt) != 0) {
+		err = errno ? errno : EIO;
+		output_discard_text(&o);
+		goto fail;
+	}
+	/* only a temporary file's commit reports its own failure */
+	reported = o.tmp_name != NULL;
+	if (output_commit_text(&o))
+		return true;
+	if (reported)
+		return false;
+	err = errno ? errno : EIO;
+fail:
+	if (strcmp(name, "-") == 0)
+		diag_plain(DIAG_ERROR, "cannot write to stdout: %s",
+			   strerror(err));
+	else
+		diag_plain(DIAG_ERROR, "cannot write \"%s\": %s", name,
+			   strerror(err));
+	return false;
 }

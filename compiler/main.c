@@ -393,26 +393,24 @@ static struct dt *read_input(struct cli *c, FILE *dep)
 	return dt;
 }
 
+/* DTS text is not made here: write_output() streams it to the file. */
 static int emit(struct cli *c, struct dt *dt, void **buf, size_t *len)
 {
 	if (strcmp(c->out_format, "dtb") == 0)
 		return dtb_flatten(dt, &c->dtb, buf, len);
-	if (strcmp(c->out_format, "dts") == 0) {
-		FILE *f = open_memstream((char **)buf, len);
-		int rc;
-
-		if (!f) {
-			diag_plain(DIAG_ERROR, "out of memory");
-			return -1;
-		}
-		rc = dts_write(f, dt);
-		if (fclose(f) != 0)
-			rc = -1;
-		return rc;
-	}
 	*buf = NULL;
 	*len = 0;
 	return 0;
+}
+
+static bool write_output(struct cli *c, struct dt *dt, const void *buf,
+			 size_t len)
+{
+	if (strcmp(c->out_format, "dts") == 0)
+		return dts_write_file(c->out_name, dt);
+	if (strcmp(c->out_format, "null") == 0)
+		return true;
+	return output_write_file(c->out_name, buf, len);
 }
 
 static int check_formats(struct cli *c)
@@ -511,8 +509,7 @@ static int compile(struct cli *c)
 		if (!output_commit_text(&dep))
 			goto out;
 	}
-	if (strcmp(c->out_format, "null") != 0 &&
-	    !output_write_file(c->out_name, buf, len))
+	if (!write_output(c, dt, buf, len))
 		goto out;
 	if (c->report && !write_report(c, dt, &domains))
 		goto out;
