@@ -23,9 +23,100 @@
  */
 #include "emit_dts.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "output.h"
+
+/* ---- buffered text ------------------------------------------------------
+ *
+ * The text is formatted by hand into one buffer that goes to the FILE in
+ * large pieces: per-byte stdio calls and printf formats were most of the
+ * time spent writing a large tree. */
+
+#define OUT_BUF_SIZE	(128 * 1024)
+/* Most bytes any single formatting step below asks room for */
+#define OUT_STEP_MAX	32
+
+struct out {
+	FILE *f;
+	char *buf, *p, *end;	/* buffer, write cursor, end of buffer */
+	bool failed;
+};
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void out_flush(struct out *o)
+{
+	size_t n = (size_t)(o->p - o->buf);
+
+	if (n && !o->failed && fwrite(o->buf, 1, n, o->f) != n)
+		o->failed = true;
+	o->p = o->buf;
+}
+
+/* Room for n (<= OUT_STEP_MAX) more bytes at o->p. */
+static inline char *out_room(struct out *o, size_t n)
+{
+	if ((size_t)(o->end - o->p) < n)
+		out_flush(o);
+	return o->p;
+}
+
+static void out_mem(struct out *o, const void *s, size_t n)
+{
+	const char *c = s;
+
+	while (n) {
+		size_t k = (size_t)(o->end - o->p);
+
+		if (!k) {
+			out_flush(o);
+			k = (size_t)(o->end - o->p);
+		}
+		if (k > n)
+			k = n;
+		memcpy(o->p, c, k);
+		o->p += k;
+		c += k;
+		n -= k;
+	}
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static inline void out_char(struct out *o, char c)
+{
+	*out_room(o, 1) = c;
+	o->p++;
+}
+
+/* v in lowercase hex, at least two digits (printf's "%02x") */
+static char *fmt_hex(char *p, uint64_t v)
+{
+	int n = v < 0x100 ? 2 : (67 - __builtin_clzll(v)) / 4;
+	char *q = p + n;
+
+	while (q > p) {
+		*--q = hexdigits[v & 0xf];
+		v >>= 4;
+	}
+	return p + n;
+}
+
+static char *fmt_hex_byte(char *p, uint8_t c)
+{
+	p[0] = hexdigits[c >> 4];
+	p[1] = hexdigits[c & 0xf];
+	return p + 2;
+}
+
+/* ---- the DTS text ------------------------------------------------------ */
 
 static bool is_type_marker(const struct marker *m)
 {
@@ -44,18 +135,26 @@ static bool is_string_byte(uint8_t c)
 	return is_print(c) || c == '\0' || (c >= '\a' && c <= '\r');
 }
 
-static void write_indent(FILE *f, int level)
+static void write_indent(struct out *o, int level)
 {
-	while (level-- > 0)
-		fputc('\t', f);
+	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+
+	while (level > 0) {
+		int k = level < 16 ? level : 16;
+
+		out_mem(o, tabs, (size_t)k);
+		level -= k;
+	}
 }
 
-static void write_labels(FILE *f, struct label *labels)
+static void write_labels(struct out *o, struct label *labels)
 {
 	struct label *l;
 
-	for_each_label(labels, l)
-		fprintf(f, "%s: ", l->name);
+	for_each_label(labels, l) {
+		out_str(o, l->name);
+		out_mem(o, ": ", 2);
+	}
 }
 
 static const char *char_escape(uint8_t c)
@@ -79,39 +178,64 @@ static bool is_octal_digit(uint8_t c)
 	return c >= '0' && c <= '7';
 }
 
-static void write_string_byte(FILE *f, const uint8_t *s, size_t i, size_t n)
+/* Written as itself inside a string */
+static bool is_plain(uint8_t c)
+{
+	return is_print(c) && c != '\\' && c != '"';
+}
+
+static void write_string_byte(struct out *o, const uint8_t *s, size_t i,
+			      size_t n)
 {
 	uint8_t c = s[i];
 	const char *esc = char_escape(c);
+	char *p;
 
 	if (esc) {
-		fputs(esc, f);
+		p = out_room(o, 2);
+		p[0] = esc[0];
+		p[1] = esc[1];
+		o->p = p + 2;
 	} else if (c == '\0') {
 		/* "\0" then a digit 0-7 would read back as one octal escape */
 		if (i + 1 < n && is_octal_digit(s[i + 1]))
-			fputs("\\000", f);
+			out_mem(o, "\\000", 4);
 		else
-			fputs("\\0", f);
-	} else if (is_print(c)) {
-		fputc(c, f);
+			out_mem(o, "\\0", 2);
 	} else {
-		/* dtc prints a plain (signed) char here: 0x80 -> ffffff80 */
-		fprintf(f, "\\x%02x", (unsigned int)(int)(signed char)c);
+		/* not printable; dtc prints a plain (signed) char with
+		 * "\\x%02x": 0x80 -> ffffff80 */
+		p = out_room(o, 10);
+		*p++ = '\\';
+		*p++ = 'x';
+		if (c >= 0x80) {
+			memcpy(p, "ffffff", 6);
+			p += 6;
+		}
+		o->p = fmt_hex_byte(p, c);
 	}
 }
 
 /* One string chunk: its bytes up to the final NUL, quoted. */
-static void write_string(FILE *f, const uint8_t *s, size_t len)
+static void write_string(struct out *o, const uint8_t *s, size_t len)
 {
-	size_t n, i;
+	size_t n, i, j;
 
 	if (!len)
 		return;
 	n = s[len - 1] == '\0' ? len - 1 : len;
-	fputc('"', f);
-	for (i = 0; i < n; i++)
-		write_string_byte(f, s, i, n);
-	fputc('"', f);
+	out_char(o, '"');
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && is_plain(s[j]); j++)
+			;
+		if (j > i) {
+			out_mem(o, s + i, j - i);
+		} else {
+			write_string_byte(o, s, i, n);
+			j++;
+		}
+	}
+	out_char(o, '"');
 }
 
 static uint64_t load_be(const uint8_t *p, size_t width)
@@ -124,18 +248,34 @@ static uint64_t load_be(const uint8_t *p, size_t width)
 	return v;
 }
 
-static void write_ints(FILE *f, const uint8_t *p, size_t len, size_t width)
+static void write_bytes(struct out *o, const uint8_t *p, size_t len)
+{
+	size_t off;
+	char *q;
+
+	for (off = 0; off < len; off++) {
+		q = out_room(o, 3);
+		if (off)
+			*q++ = ' ';
+		o->p = fmt_hex_byte(q, p[off]);
+	}
+}
+
+/* Integers of width bytes (a short last one as it is): "0x%02x" each */
+static void write_ints(struct out *o, const uint8_t *p, size_t len,
+		       size_t width)
 {
 	size_t off, w;
+	char *q;
 
 	for (off = 0; off < len; off += w) {
 		w = len - off < width ? len - off : width;
+		q = out_room(o, 19);
 		if (off)
-			fputc(' ', f);
-		if (width == 1)
-			fprintf(f, "%02x", p[off]);
-		else
-			fprintf(f, "0x%02" PRIx64, load_be(p + off, w));
+			*q++ = ' ';
+		*q++ = '0';
+		*q++ = 'x';
+		o->p = fmt_hex(q, load_be(p + off, w));
 	}
 }
 
@@ -161,24 +301,24 @@ static const char *group_close(enum marker_type t)
 	}
 }
 
-static void write_chunk(FILE *f, enum marker_type t, const uint8_t *p,
+static void write_chunk(struct out *o, enum marker_type t, const uint8_t *p,
 			size_t len)
 {
 	switch (t) {
 	case MARK_TYPE_U16:
-		write_ints(f, p, len, 2);
+		write_ints(o, p, len, 2);
 		break;
 	case MARK_TYPE_U32:
-		write_ints(f, p, len, 4);
+		write_ints(o, p, len, 4);
 		break;
 	case MARK_TYPE_U64:
-		write_ints(f, p, len, 8);
+		write_ints(o, p, len, 8);
 		break;
 	case MARK_TYPE_STRING:
-		write_string(f, p, len);
+		write_string(o, p, len);
 		break;
 	default:
-		write_ints(f, p, len, 1);
+		write_bytes(o, p, len);
 		break;
 	}
 }
@@ -244,7 +384,7 @@ static size_t chunk_length(const struct marker *m, size_t len)
 	return to > from ? to - from : 0;
 }
 
-static void write_value_chunks(FILE *f, const struct data *d,
+static void write_value_chunks(struct out *o, const struct data *d,
 			       const struct marker *m)
 {
 	enum marker_type emit = MARK_NONE;
@@ -259,72 +399,80 @@ static void write_value_chunks(FILE *f, const struct data *d,
 			group = len - off;
 		if (is_type_marker(m)) {
 			emit = m->type;
-			fprintf(f, " %s", group_open(emit));
+			out_char(o, ' ');
+			out_str(o, group_open(emit));
 		} else if (m->type == MARK_LABEL) {
-			fprintf(f, " %s:", m->ref ? m->ref : "");
+			out_char(o, ' ');
+			if (m->ref)
+				out_str(o, m->ref);
+			out_char(o, ':');
 		} else if (off) {
-			fputc(' ', f);
+			out_char(o, ' ');
 		}
 		if (emit == MARK_NONE) {
 			if (!chunk)
 				continue;
 			/* untyped bytes (dtc asserts): show them as bytes */
 			emit = MARK_TYPE_U8;
-			fprintf(f, "%s%s", off ? "" : " ", group_open(emit));
+			if (!off)
+				out_char(o, ' ');
+			out_str(o, group_open(emit));
 		}
-		write_chunk(f, emit, d->val + off, chunk);
+		write_chunk(o, emit, d->val + off, chunk);
 		if (chunk == group) {
-			fputs(group_close(emit), f);
+			out_str(o, group_close(emit));
 			if (off + chunk != len)
-				fputc(',', f);
+				out_char(o, ',');
 			emit = MARK_NONE;
 		}
 	}
 }
 
-static void write_value(FILE *f, const struct property *p)
+static void write_value(struct out *o, const struct property *p)
 {
 	const struct data *d = &p->val;
 	struct marker guess;
 
 	if (!d->len) {
-		fputs(";\n", f);
+		out_mem(o, ";\n", 2);
 		return;
 	}
-	fputs(" =", f);
+	out_mem(o, " =", 2);
 	if (next_type_marker(d->markers)) {
-		write_value_chunks(f, d, d->markers);
+		write_value_chunks(o, d, d->markers);
 	} else {
 		memset(&guess, 0, sizeof(guess));
 		guess.type = guess_type(d);
 		guess.next = d->markers;
-		write_value_chunks(f, d, &guess);
+		write_value_chunks(o, d, &guess);
 	}
-	fputs(";\n", f);
+	out_mem(o, ";\n", 2);
 }
 
-static void open_node(FILE *f, struct node *n, int level)
+static void open_node(struct out *o, struct node *n, int level)
 {
 	struct property *p;
 
-	write_indent(f, level);
-	write_labels(f, n->labels);
+	write_indent(o, level);
+	write_labels(o, n->labels);
 	if (n->name && *n->name)
-		fprintf(f, "%s {\n", n->name);
+		out_str(o, n->name);
 	else
-		fputs("/ {\n", f);
+		out_char(o, '/');
+	out_mem(o, " {\n", 3);
 	for_each_property(n, p) {
-		write_indent(f, level + 1);
-		write_labels(f, p->labels);
-		fputs(p->name ? p->name : "", f);
-		write_value(f, p);
+		write_indent(o, level + 1);
+		write_labels(o, p->labels);
+		if (p->name)
+			out_str(o, p->name);
+		write_value(o, p);
 	}
 }
 
-static void close_node(FILE *f, int level)
+static void close_node(struct out *o, int level)
 {
-	write_indent(f, level);
-	fputs("};\n", f);
+	write_indent(o, level);
+	out_mem(o, "};\n", 3);
 }
 
 struct frame {
@@ -338,25 +486,25 @@ static struct node *next_live(struct node *c)
 	return c;
 }
 
-static void write_tree(FILE *f, struct node *root)
+static void write_tree(struct out *o, struct node *root)
 {
 	struct frame *stack;
 	size_t depth = 1, cap = 64;
 
 	stack = xmalloc(cap * sizeof(*stack));
-	open_node(f, root, 0);
+	open_node(o, root, 0);
 	stack[0].cursor = root->children;
 	while (depth) {
 		struct node *c = next_live(stack[depth - 1].cursor);
 
 		if (!c) {
 			depth--;
-			close_node(f, (int)depth);
+			close_node(o, (int)depth);
 			continue;
 		}
 		stack[depth - 1].cursor = c->next_sibling;
-		fputc('\n', f);
-		open_node(f, c, (int)depth);
+		out_char(o, '\n');
+		open_node(o, c, (int)depth);
 		if (depth == cap) {
 			cap *= 2;
 			stack = xrealloc(stack, cap * sizeof(*stack));
@@ -366,23 +514,77 @@ static void write_tree(FILE *f, struct node *root)
 	free(stack);
 }
 
-static void write_reserves(FILE *f, const struct reserve *r)
+/* "0x%016llx" */
+static void write_hex64(struct out *o, uint64_t v)
+{
+	char *p = out_room(o, 18);
+	int i;
+
+	*p++ = '0';
+	*p++ = 'x';
+	for (i = 15; i >= 0; i--) {
+		p[i] = hexdigits[v & 0xf];
+		v >>= 4;
+	}
+	o->p = p + 16;
+}
+
+static void write_reserves(struct out *o, const struct reserve *r)
 {
 	for (; r; r = r->next) {
-		write_labels(f, r->labels);
-		fprintf(f, "/memreserve/\t0x%016llx 0x%016llx;\n",
-			(unsigned long long)r->address,
-			(unsigned long long)r->size);
+		write_labels(o, r->labels);
+		out_str(o, "/memreserve/\t");
+		write_hex64(o, r->address);
+		out_char(o, ' ');
+		write_hex64(o, r->size);
+		out_mem(o, ";\n", 2);
 	}
 }
 
 int dts_write(FILE *f, struct dt *dt)
 {
-	fputs("/dts-v1/;\n\n", f);
-	write_reserves(f, dt->reserves);
+	struct out o = { .f = f };
+
+	o.buf = xmalloc(OUT_BUF_SIZE);
+	o.p = o.buf;
+	o.end = o.buf + OUT_BUF_SIZE;
+	out_str(&o, "/dts-v1/;\n\n");
+	write_reserves(&o, dt->reserves);
 	if (dt->root)
-		write_tree(f, dt->root);
-	if (fflush(f) == EOF || ferror(f))
+		write_tree(&o, dt->root);
+	out_flush(&o);
+	free(o.buf);
+	if (o.failed || fflush(f) == EOF || ferror(f))
 		return -1;
 	return 0;
+}
+
+bool dts_write_file(const char *name, struct dt *dt)
+{
+	struct output o = { 0 };
+	bool reported;
+	int err;
+
+	if (!output_open_text(&o, name))
+		return false;
+	if (dts_write(o.f, dt) != 0) {
+		err = errno ? errno : EIO;
+		output_discard_text(&o);
+		goto fail;
+	}
+	/* only a temporary file's commit reports its own failure */
+	reported = o.tmp_name != NULL;
+	if (output_commit_text(&o))
+		return true;
+	if (reported)
+		return false;
+	err = errno ? errno : EIO;
+fail:
+	if (strcmp(name, "-") == 0)
+		diag_plain(DIAG_ERROR, "cannot write to stdout: %s",
+			   strerror(err));
+	else
+		diag_plain(DIAG_ERROR, "cannot write \"%s\": %s", name,
+			   strerror(err));
+	return false;
 }

@@ -18,4 +18,11 @@
 /* 0, or -1 on a write error. */
 int dts_write(FILE *f, struct dt *dt);
 
+/*
+ * The text streamed to the file name ("-": stdout) under a temporary name
+ * that replaces it only when complete, as every output is written; the
+ * whole text is never held in memory. False after reporting an error.
+ */
+bool dts_write_file(const char *name, struct dt *dt);
+
 #endif

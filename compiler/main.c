@@ -375,46 +375,6 @@ static const char *guess_input_format(const char *name)
 	return format_by_suffix(name, "dts");
 }
 
-/*
- * How much of a blob read from a pipe or device is needed: its header's
- * totalsize, or nothing more once the magic is wrong (`domc -I dtb
- * /dev/zero` must not read 1 GiB of zeros to say so). dtc reads to the
- * end of the stream, but uses no byte past totalsize either.
- */
-static size_t blob_enough(const void *buf, size_t len)
-{
-	const unsigned char *b = buf;
-	size_t total;
-
-	if (len < 4)
-		return 0;
-	if (b[0] != 0xd0 || b[1] != 0x0d || b[2] != 0xfe || b[3] != 0xed)
-		return len;
-	if (len < 8)
-		return 0;
-	total = (size_t)b[4] << 24 | (size_t)b[5] << 16 | (size_t)b[6] << 8 |
-		b[7];
-	return total ? total : len;
-}
-
-static struct dt *read_blob(const char *name)
-{
-	const char *shown = strcmp(name, "-") ? name : "<stdin>";
-	size_t len;
-	char *why = NULL;
-	void *buf = output_slurp_until(name, &len, &why, blob_enough);
-	struct dt *dt;
-
-	if (!buf) {
-		diag_plain(DIAG_ERROR, "cannot read \"%s\": %s", shown, why);
-		free(why);
-		return NULL;
-	}
-	dt = dtb_read(shown, buf, len);
-	free(buf);
-	return dt;
-}
-
 static struct dt *read_input(struct cli *c, FILE *dep)
 {
 	struct dts_options opt = { 0 };
@@ -423,7 +383,8 @@ static struct dt *read_input(struct cli *c, FILE *dep)
 	if (strcmp(c->in_format, "dtb") == 0) {
 		if (dep)
 			fprintf(dep, " %s", c->input);
-		return read_blob(c->input);
+		return dtb_read_file(c->input, strcmp(c->input, "-") ?
+				     c->input : "<stdin>");
 	}
 	opt.include_dirs = c->include_dirs;
 	opt.n_include_dirs = c->n_include_dirs;
@@ -434,23 +395,11 @@ static struct dt *read_input(struct cli *c, FILE *dep)
 	return dt;
 }
 
+/* DTS text is not made here: write_output() streams it to the file. */
 static int emit(struct cli *c, struct dt *dt, void **buf, size_t *len)
 {
 	if (strcmp(c->out_format, "dtb") == 0)
 		return dtb_flatten(dt, &c->dtb, buf, len);
-	if (strcmp(c->out_format, "dts") == 0) {
-		FILE *f = open_memstream((char **)buf, len);
-		int rc;
-
-		if (!f) {
-			diag_plain(DIAG_ERROR, "out of memory");
-			return -1;
-		}
-		rc = dts_write(f, dt);
-		if (fclose(f) != 0)
-			rc = -1;
-		return rc;
-	}
 	*buf = NULL;
 	*len = 0;
 	return 0;
@@ -483,6 +432,16 @@ static bool emit_dtb_file(struct cli *c, struct dt *dt, struct output *o)
 			   strerror(errno ? errno : EIO));
 	output_discard_text(o);
 	return false;
+}
+
+static bool write_output(struct cli *c, struct dt *dt, const void *buf,
+			 size_t len)
+{
+	if (strcmp(c->out_format, "dts") == 0)
+		return dts_write_file(c->out_name, dt);
+	if (strcmp(c->out_format, "null") == 0)
+		return true;
+	return output_write_file(c->out_name, buf, len);
 }
 
 static int check_formats(struct cli *c)
@@ -592,8 +551,7 @@ static int compile(struct cli *c)
 	}
 	if (streamed && !output_commit_text(&out))
 		goto out;
-	if (!streamed && strcmp(c->out_format, "null") != 0 &&
-	    !output_write_file(c->out_name, buf, len))
+	if (!streamed && !write_output(c, dt, buf, len))
 		goto out;
 	if (c->report && !write_report(c, dt, &domains))
 		goto out;

@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -210,11 +211,6 @@ void output_discard_text(struct output *o)
 	o->target = NULL;
 }
 
-void *output_slurp(const char *name, size_t *len, char **why)
-{
-	return output_slurp_until(name, len, why, NULL);
-}
-
 size_t output_read_chunk(FILE *f, void *buf, size_t want, int *err)
 {
 	ssize_t r;
@@ -229,42 +225,54 @@ size_t output_read_chunk(FILE *f, void *buf, size_t want, int *err)
 	return (size_t)r;
 }
 
-void *output_slurp_until(const char *name, size_t *len, char **why,
-			 size_t (*enough)(const void *buf, size_t len))
+static bool read_full(int fd, char *buf, size_t want, size_t *got)
 {
-	FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
-	size_t cap = 1 << 16, n = 0, r, want, need;
-	char *buf;
-	struct stat st;
-	bool stream;
-	int err = 0;
+	ssize_t r;
 
-	if (!f) {
-		*why = xstrdup(strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0)
-		st.st_mode = 0;
-	if (S_ISDIR(st.st_mode)) {
-		if (f != stdin)
-			fclose(f);
-		*why = xstrdup("is a directory");
-		return NULL;
-	}
-	/* A pipe or device may never end: read it in chunks, and only as
-	 * far as enough() asks once it can tell. */
-	stream = enough && !S_ISREG(st.st_mode);
-	buf = xmalloc(cap);
-	for (;;) {
-		want = cap - n;
-		if (stream && want > OUTPUT_STREAM_CHUNK)
-			want = OUTPUT_STREAM_CHUNK;
-		r = stream ? output_read_chunk(f, buf + n, want, &err) :
-			     fread(buf + n, 1, want, f);
+	*got = 0;
+	while (*got < want) {
+		r = read(fd, buf + *got, want - *got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return false;
 		if (r == 0)
 			break;
-		n += r;
-		if (stream) {
+		*got += (size_t)r;
+	}
+	return true;
+}
+
+/*
+ * Pipes, stdin, devices and files whose size is not known (/proc): a
+ * growing buffer, read a chunk at a time (a pipe may never end), and only
+ * as far as enough() asks once it can tell; then handed over in memory
+ * from alloc.
+ */
+static void *slurp_stream(int fd, size_t *len, char **why,
+			  size_t (*enough)(const void *buf, size_t len),
+			  void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+	size_t cap = 1 << 16, n = 0, want, need;
+	char *buf = xmalloc(cap), *out;
+	ssize_t r;
+
+	for (;;) {
+		want = cap - n;
+		if (want > OUTPUT_STREAM_CHUNK)
+			want = OUTPUT_STREAM_CHUNK;
+		do
+			r = read(fd, buf + n, want);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			*why = xstrdup(strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (enough) {
 			need = enough(buf, n);
 			if (need && (n >= need || need > OUTPUT_SLURP_MAX))
 				break;
@@ -272,23 +280,87 @@ void *output_slurp_until(const char *name, size_t *len, char **why,
 		if (n == cap) {
 			if (cap >= OUTPUT_SLURP_MAX) {
 				*why = xstrdup("file larger than 1 GiB");
-				goto fail;
+				free(buf);
+				return NULL;
 			}
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
 	}
-	if (err || ferror(f)) {
-		*why = xstrdup(strerror(err ? err : errno ? errno : EIO));
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-fail:
-	if (f != stdin)
-		fclose(f);
+	out = alloc(ctx, n);
+	if (n)
+		memcpy(out, buf, n);
 	free(buf);
-	return NULL;
+	*len = n;
+	return out;
+}
+
+void *output_slurp_until(const char *name, size_t *len, char **why,
+			 size_t (*enough)(const void *buf, size_t len),
+			 void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+	bool is_stdin = strcmp(name, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t size, got;
+	char *buf = NULL;
+
+	if (fd < 0) {
+		*why = xstrdup(strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		*why = xstrdup(strerror(errno));
+		goto out;
+	}
+	if (!is_stdin && S_ISDIR(st.st_mode)) {
+		*why = xstrdup("is a directory");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+		buf = slurp_stream(fd, len, why, enough, alloc, ctx);
+		goto out;
+	}
+	if ((unsigned long long)st.st_size >= OUTPUT_SLURP_MAX) {
+		*why = xstrdup("file larger than 1 GiB");
+		goto out;
+	}
+	/* One read of the known size into its final place. A file that
+	 * shrank meanwhile is taken as it is now. */
+	size = (size_t)st.st_size;
+	buf = alloc(ctx, size);
+	if (!read_full(fd, buf, size, &got)) {
+		*why = xstrdup(strerror(errno ? errno : EIO));
+		buf = NULL;	/* alloc's block is the caller's to drop */
+		goto out;
+	}
+	*len = got;
+out:
+	if (!is_stdin)
+		close(fd);
+	return buf;
+}
+
+void *output_slurp_to(const char *name, size_t *len, char **why,
+		      void *(*alloc)(void *ctx, size_t size), void *ctx)
+{
+	return output_slurp_until(name, len, why, NULL, alloc, ctx);
+}
+
+/* ctx remembers the block, so that a failed read can free it. */
+static void *malloc_room(void *ctx, size_t size)
+{
+	return *(void **)ctx = xmalloc(size ? size : 1);
+}
+
+void *output_slurp(const char *name, size_t *len, char **why)
+{
+	void *mem = NULL, *buf;
+	size_t got = 0;
+
+	buf = output_slurp_to(name, &got, why, malloc_room, &mem);
+	if (!buf)
+		free(mem);
+	*len = got;
+	return buf;
 }

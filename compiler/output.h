@@ -28,6 +28,14 @@ void output_discard_text(struct output *o);
 /* Whole file ("-": stdin) into a malloc'd buffer; *why on failure (to be
  * freed by the caller). */
 void *output_slurp(const char *name, size_t *len, char **why);
+/*
+ * The same into memory from alloc(ctx, size): a regular file is read with
+ * one read of its known size straight into the one block alloc gives, so
+ * a large input is never held twice. On failure a block alloc gave may
+ * remain; dropping it is the caller's business.
+ */
+void *output_slurp_to(const char *name, size_t *len, char **why,
+		      void *(*alloc)(void *ctx, size_t size), void *ctx);
 
 #define OUTPUT_SLURP_MAX (1UL << 30)
 #define OUTPUT_STREAM_CHUNK (64 * 1024)
@@ -40,12 +48,13 @@ void *output_slurp(const char *name, size_t *len, char **why);
 size_t output_read_chunk(FILE *f, void *buf, size_t want, int *err);
 
 /*
- * Same; a pipe or device (not a regular file) is read 64 KiB at a time,
- * and after each chunk enough(buf, len) returns how many bytes suffice
- * (0: cannot tell yet): reading stops there, or at once if that is over
- * the 1 GiB limit.
+ * output_slurp_to(); a pipe or device (not a regular file) is read 64 KiB
+ * at a time, and after each chunk enough(buf, len) returns how many bytes
+ * suffice (0: cannot tell yet): reading stops there, or at once if that
+ * is over the 1 GiB limit.
  */
 void *output_slurp_until(const char *name, size_t *len, char **why,
-			 size_t (*enough)(const void *buf, size_t len));
+			 size_t (*enough)(const void *buf, size_t len),
+			 void *(*alloc)(void *ctx, size_t size), void *ctx);
 
 #endif

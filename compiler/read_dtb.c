@@ -4,8 +4,14 @@
  *
  * The tree built here matches what dtc 1.6.1 builds from the same blob:
  * nodes and properties in blob order, the reserve map up to (not
- * including) the first entry with a zero size, values copied verbatim
- * without markers, and no phandles assigned (the checks do that later).
+ * including) the first entry with a zero size, values verbatim without
+ * markers, and no phandles assigned (the checks do that later).
+ *
+ * The blob lives in the tree's arena and the tree points into it: node
+ * names into the structure block, property names into the strings block,
+ * values into the structure block (cap 0, so that an append copies them
+ * out first). Nothing is copied per node or property, which is most of
+ * the memory and time a large blob would otherwise cost.
  *
  * Every read is bounds-checked against the header's totalsize. Blobs of
  * version 16 and later must also pass libfdt's fdt_check_full(); when it
@@ -13,6 +19,7 @@
  * problem into words.
  */
 #include "read_dtb.h"
+#include "output.h"
 
 #include <libfdt.h>
 #include <stdarg.h>
@@ -46,14 +53,14 @@ struct reader {
 	bool silent;		/* diagnosing only: no warnings */
 	char why[320];		/* the first error found */
 
-	const uint8_t *blob;	/* aligned copy, size bytes */
+	const uint8_t *blob;	/* in the tree's arena, size bytes */
 	uint32_t size, version, hdrsize;
 	uint32_t off_rsv, off_struct, off_str;
 	uint32_t rsv_end, struct_end;
 	uint64_t struct_decl_end;	/* v17: off_struct + size_dt_struct */
 	bool str_sized;		/* the header gives the strings size */
 
-	const char *strtab;	/* arena copy of the strings block */
+	const char *strtab;	/* the strings block */
 	uint32_t str_size;
 	uint32_t str_valid;	/* offsets below this reach a NUL */
 
@@ -221,15 +228,15 @@ static bool read_reserves(struct reader *r)
 	return true;
 }
 
+/* Names are used in place: every offset below str_valid reaches a NUL
+ * inside the block. */
 static void load_strings(struct reader *r)
 {
 	const uint8_t *s = r->blob + r->off_str;
 	const uint8_t *nul = r->str_size ? memrchr(s, '\0', r->str_size)
 					 : NULL;
-	char *copy = arena_alloc(&r->dt->arena, (size_t)r->str_size + 1);
 
-	memcpy(copy, s, r->str_size);
-	r->strtab = copy;
+	r->strtab = (const char *)s;
 	r->str_valid = nul ? (uint32_t)(nul - s) + 1 : 0;
 }
 
@@ -343,7 +350,8 @@ static bool begin_node(struct reader *r)
 		return fail(r, "root node has a name (\"%.*s\"); it must be empty",
 			    (int)(len > 200 ? 200 : len), name);
 	n = node_new(r->dt, &r->pos);
-	node_set_name(r->dt, n, arena_strndup(&r->dt->arena, name, len));
+	/* name is the NUL-terminated tail of flat, inside the blob */
+	node_set_name(r->dt, n, name);
 	if (parent)
 		node_append_child(r->dt, parent->node, n);
 	else
@@ -370,9 +378,9 @@ static bool read_prop(struct reader *r)
 		return fail(r, "value of property \"%.200s\" (%u bytes) runs past the end of the structure block",
 			    name, len);
 	if (len) {
-		d.val = arena_alloc(&r->dt->arena, len);
-		memcpy(d.val, r->blob + r->off_struct + r->cur, len);
-		d.len = d.cap = len;
+		/* the blob is the tree's own, writable memory */
+		d.val = (uint8_t *)r->blob + r->off_struct + r->cur;
+		d.len = len;
 	}
 	r->cur += len;
 	node_append_prop(n, prop_new(r->dt, name, d, &r->pos));
@@ -510,21 +518,13 @@ static const char *libfdt_words(int err)
 	}
 }
 
-static struct dt *walk(struct reader *r, const char *name)
+/* Builds the tree into r->dt, which holds the blob. */
+static bool walk(struct reader *r)
 {
-	struct dt *dt = dt_new();
-
-	dt->from_blob = true;
-	dt->input_name = name;
-	r->dt = dt;
 	r->depth = 0;
 	r->cur = 0;
 	r->last_rsv = NULL;
-	if (parse(r))
-		return dt;
-	dt_free(dt);
-	r->dt = NULL;
-	return NULL;
+	return parse(r);
 }
 
 /*
@@ -566,18 +566,17 @@ static bool tags_advance(const struct reader *r)
 }
 
 /* Version 16 and later: libfdt must agree the blob is sound. */
-static bool libfdt_gate(struct reader *r, const char *name)
+static bool libfdt_gate(struct reader *r)
 {
 	int err = tags_advance(r) ? fdt_check_full(r->blob, r->size) :
 		  -FDT_ERR_BADSTRUCTURE;
-	struct dt *dt;
 
 	if (!err)
 		return true;
+	/* The walk only knows about layout problems; its tree is dropped
+	 * with r->dt by the caller. */
 	r->silent = true;
-	dt = walk(r, name);
-	dt_free(dt);
-	/* The walk only knows about layout problems. */
+	walk(r);
 	if (err == -FDT_ERR_BADVERSION)
 		snprintf(r->why, sizeof(r->why),
 			 "unsupported version %u (last compatible version %u)",
@@ -587,29 +586,92 @@ static bool libfdt_gate(struct reader *r, const char *name)
 	return false;
 }
 
-struct dt *dtb_read(const char *name, const void *buf, size_t len)
+/*
+ * The blob is already in dt's arena, len bytes (the whole file). Returns
+ * dt with the tree, or NULL (dt freed) after reporting every error.
+ */
+static struct dt *read_in_place(struct dt *dt, const char *name,
+				const uint8_t *blob, size_t len)
 {
 	struct reader r = { 0 };
-	struct dt *dt = NULL;
-	uint8_t *copy;
+	bool ok = false;
 
 	r.pos.src = src_name_only(name);
-	if (!check_size(&r, buf, len)) {
+	r.dt = dt;
+	dt->from_blob = true;
+	dt->input_name = name;
+	if (!check_size(&r, blob, len)) {
 		diag_at(DIAG_ERROR, &r.pos, NULL, "%s", r.why);
+		goto out;
+	}
+	r.blob = blob;
+	if (r.version >= 16 && !libfdt_gate(&r))
+		goto out;
+	r.silent = false;
+	r.why[0] = '\0';
+	ok = walk(&r);
+	if (!ok)
+		diag_at(DIAG_ERROR, &r.pos, NULL, "%s", r.why);
+out:
+	free(r.stack);
+	if (ok)
+		return dt;
+	dt_free(dt);
+	return NULL;
+}
+
+struct dt *dtb_read(const char *name, const void *buf, size_t len)
+{
+	struct dt *dt = dt_new();
+	/* The tree points into the blob, so it gets a copy of its own; the
+	 * arena's memory is 8-byte aligned, as libfdt wants. */
+	uint8_t *blob = arena_alloc(&dt->arena, len);
+
+	if (len)
+		memcpy(blob, buf, len);
+	return read_in_place(dt, name, blob, len);
+}
+
+static void *arena_room(void *arena, size_t size)
+{
+	return arena_alloc(arena, size);
+}
+
+/*
+ * How much of a blob read from a pipe or device is needed: its header's
+ * totalsize, or nothing more once the magic is wrong (`domc -I dtb
+ * /dev/zero` must not read 1 GiB of zeros to say so). dtc reads to the
+ * end of the stream, but uses no byte past totalsize either.
+ */
+static size_t blob_enough(const void *buf, size_t len)
+{
+	const unsigned char *b = buf;
+	size_t total;
+
+	if (len < 4)
+		return 0;
+	if (b[0] != 0xd0 || b[1] != 0x0d || b[2] != 0xfe || b[3] != 0xed)
+		return len;
+	if (len < 8)
+		return 0;
+	total = (size_t)b[4] << 24 | (size_t)b[5] << 16 | (size_t)b[6] << 8 |
+		b[7];
+	return total ? total : len;
+}
+
+struct dt *dtb_read_file(const char *path, const char *name)
+{
+	struct dt *dt = dt_new();
+	char *why = NULL;
+	size_t len;
+	void *blob = output_slurp_until(path, &len, &why, blob_enough,
+					arena_room, &dt->arena);
+
+	if (!blob) {
+		diag_plain(DIAG_ERROR, "cannot read \"%s\": %s", name, why);
+		free(why);
+		dt_free(dt);
 		return NULL;
 	}
-	/* libfdt wants the blob 8-byte aligned; malloc's memory is. */
-	copy = xmalloc(r.size);
-	memcpy(copy, buf, r.size);
-	r.blob = copy;
-	if (r.version < 16 || libfdt_gate(&r, name)) {
-		r.silent = false;
-		r.why[0] = '\0';
-		dt = walk(&r, name);
-		if (!dt)
-			diag_at(DIAG_ERROR, &r.pos, NULL, "%s", r.why);
-	}
-	free(r.stack);
-	free(copy);
-	return dt;
+	return read_in_place(dt, name, blob, len);
 }

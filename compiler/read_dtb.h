@@ -22,8 +22,16 @@
 /*
  * Parse len bytes at buf (the whole file; only the header's totalsize is
  * used). name is how the blob is reported in diagnostics and must outlive
- * the tree. Returns a new tree, or NULL after reporting every error.
+ * the tree. Returns a new tree, or NULL after reporting every error. The
+ * tree keeps a copy of the blob: buf may be freed at once.
  */
 struct dt *dtb_read(const char *name, const void *buf, size_t len);
+
+/*
+ * The same for the file at path ("-": stdin), read straight into the
+ * tree's memory with no second copy. name is as above; a file that cannot
+ * be read is reported as "cannot read \"name\": why".
+ */
+struct dt *dtb_read_file(const char *path, const char *name);
 
 #endif
