@@ -550,7 +550,9 @@ static bool tags_advance(const struct reader *r)
 				next++;
 			next++;
 		} else if (tag == FDT_PROP) {
-			if (next + 8 > end)
+			/* libfdt needs only the length word in bounds here
+			 * (not the name offset after it) to take the step */
+			if (next + 4 > end)
 				return true;
 			next += 8 + (uint64_t)ld32(r->blob + off + 4);
 			if (next > end)
