@@ -65,7 +65,7 @@ static inline char *out_room(struct out *o, size_t n)
 	return o->p;
 }
 
-static void out_mem(struct out *o, const void *s, size_t n)
+static void out_mem_slow(struct out *o, const void *s, size_t n)
 {
 	const char *c = s;
 
@@ -83,6 +83,16 @@ static void out_mem(struct out *o, const void *s, size_t n)
 		c += k;
 		n -= k;
 	}
+}
+
+static inline void out_mem(struct out *o, const void *s, size_t n)
+{
+	if ((size_t)(o->end - o->p) >= n) {
+		memcpy(o->p, s, n);
+		o->p += n;
+		return;
+	}
+	out_mem_slow(o, s, n);
 }
 
 static void out_str(struct out *o, const char *s)
@@ -184,6 +194,21 @@ static bool is_plain(uint8_t c)
 	return is_print(c) && c != '\\' && c != '"';
 }
 
+/* is_plain() and is_string_byte() by table: the inner loops over values */
+enum { BC_PLAIN = 1, BC_STRING = 2 };
+static uint8_t byte_class[256];
+
+static void init_byte_class(void)
+{
+	unsigned int c;
+
+	if (byte_class['a'])
+		return;
+	for (c = 0; c < 256; c++)
+		byte_class[c] = (is_plain(c) ? BC_PLAIN : 0) |
+				(is_string_byte(c) ? BC_STRING : 0);
+}
+
 static void write_string_byte(struct out *o, const uint8_t *s, size_t i,
 			      size_t n)
 {
@@ -226,7 +251,7 @@ static void write_string(struct out *o, const uint8_t *s, size_t len)
 	n = s[len - 1] == '\0' ? len - 1 : len;
 	out_char(o, '"');
 	for (i = 0; i < n; i = j) {
-		for (j = i; j < n && is_plain(s[j]); j++)
+		for (j = i; j < n && (byte_class[s[j]] & BC_PLAIN); j++)
 			;
 		if (j > i) {
 			out_mem(o, s + i, j - i);
@@ -266,16 +291,21 @@ static void write_ints(struct out *o, const uint8_t *p, size_t len,
 		       size_t width)
 {
 	size_t off, w;
+	uint64_t v;
 	char *q;
 
 	for (off = 0; off < len; off += w) {
 		w = len - off < width ? len - off : width;
+		/* cells, by far the most common, without the byte loop */
+		v = w == 4 ? ((uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
+			      (uint32_t)p[off + 2] << 8 | p[off + 3]) :
+			     load_be(p + off, w);
 		q = out_room(o, 19);
 		if (off)
 			*q++ = ' ';
 		*q++ = '0';
 		*q++ = 'x';
-		o->p = fmt_hex(q, load_be(p + off, w));
+		o->p = fmt_hex(q, v);
 	}
 }
 
@@ -323,20 +353,30 @@ static void write_chunk(struct out *o, enum marker_type t, const uint8_t *p,
 	}
 }
 
-/* dtc's guess for a value that carries no type marker. */
+/* Ends in a NUL, holds only string bytes, and no more NULs than others:
+ * dtc's test, stopping at the first byte that rules it out. */
+static bool is_string_list(const uint8_t *p, size_t len)
+{
+	size_t i, nnul = 0;
+
+	if (p[len - 1] != '\0')
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!(byte_class[p[i]] & BC_STRING))
+			return false;
+		nnul += p[i] == '\0';
+	}
+	return nnul <= len - nnul;
+}
+
+/* dtc's guess for a value that carries no type marker (len > 0). */
 static enum marker_type guess_type(const struct data *d)
 {
 	const uint8_t *p = d->val;
-	size_t len = d->len, i, nnul = 0, notstr = 0;
+	size_t len = d->len;
 	size_t lbl_notstr = 0, lbl_notcell = 0;
 	struct marker *m;
 
-	for (i = 0; i < len; i++) {
-		if (!is_string_byte(p[i]))
-			notstr++;
-		if (p[i] == '\0')
-			nnul++;
-	}
 	for_each_marker_of_type(d->markers, m, MARK_LABEL) {
 		if (m->offset > 0 && m->offset <= len &&
 		    p[m->offset - 1] != '\0')
@@ -344,8 +384,7 @@ static enum marker_type guess_type(const struct data *d)
 		if (m->offset % sizeof(cell_t))
 			lbl_notcell++;
 	}
-	if (p[len - 1] == '\0' && !notstr && nnul <= len - nnul &&
-	    !lbl_notstr)
+	if (!lbl_notstr && is_string_list(p, len))
 		return MARK_TYPE_STRING;
 	if (len % sizeof(cell_t) == 0 && !lbl_notcell)
 		return MARK_TYPE_U32;
@@ -545,6 +584,7 @@ int dts_write(FILE *f, struct dt *dt)
 {
 	struct out o = { .f = f };
 
+	init_byte_class();
 	o.buf = xmalloc(OUT_BUF_SIZE);
 	o.p = o.buf;
 	o.end = o.buf + OUT_BUF_SIZE;

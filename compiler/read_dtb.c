@@ -14,9 +14,12 @@
  * the memory and time a large blob would otherwise cost.
  *
  * Every read is bounds-checked against the header's totalsize. Blobs of
- * version 16 and later must also pass libfdt's fdt_check_full(); when it
- * objects, the walk below runs once more in a silent mode only to put the
- * problem into words.
+ * version 16 and later must also be sound for libfdt's fdt_check_full().
+ * The walk demands everything that function does except a few header
+ * fields, so a blob the walk accepts needs only those checked; libfdt
+ * runs (a second pass over the whole structure) only on a blob the walk
+ * rejects, to name the problem as libfdt sees it. The walk's warnings
+ * wait for that verdict: a blob libfdt rejects gets only its error.
  */
 #include "read_dtb.h"
 #include "output.h"
@@ -50,8 +53,9 @@ struct frame {
 struct reader {
 	struct dt *dt;
 	struct srcpos pos;
-	bool silent;		/* diagnosing only: no warnings */
 	char why[320];		/* the first error found */
+	char **warnings;	/* held back until the blob is judged */
+	size_t nwarn, warncap;
 
 	const uint8_t *blob;	/* in the tree's arena, size bytes */
 	uint32_t size, version, hdrsize;
@@ -103,12 +107,30 @@ static void warn(struct reader *r, const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
-	if (r->silent)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_at(DIAG_WARNING, &r->pos, NULL, "%s", msg);
+	if (r->nwarn == r->warncap) {
+		r->warncap = r->warncap ? r->warncap * 2 : 8;
+		r->warnings = xrealloc(r->warnings,
+				       r->warncap * sizeof(*r->warnings));
+	}
+	r->warnings[r->nwarn++] = xstrdup(msg);
+}
+
+static void release_warnings(struct reader *r, bool show)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarn; i++) {
+		if (show)
+			diag_at(DIAG_WARNING, &r->pos, NULL, "%s",
+				r->warnings[i]);
+		free(r->warnings[i]);
+	}
+	free(r->warnings);
+	r->warnings = NULL;
+	r->nwarn = r->warncap = 0;
 }
 
 static uint32_t header_size(uint32_t version)
@@ -550,7 +572,9 @@ static bool tags_advance(const struct reader *r)
 				next++;
 			next++;
 		} else if (tag == FDT_PROP) {
-			if (next + 8 > end)
+			/* libfdt needs only the length word in bounds here
+			 * (not the name offset after it) to take the step */
+			if (next + 4 > end)
 				return true;
 			next += 8 + (uint64_t)ld32(r->blob + off + 4);
 			if (next > end)
@@ -565,7 +589,25 @@ static bool tags_advance(const struct reader *r)
 	return true;
 }
 
-/* Version 16 and later: libfdt must agree the blob is sound. */
+/*
+ * After a successful walk of a version 16+ blob: what fdt_check_full()
+ * demands beyond the walk. The walk is at least as strict about the rest:
+ * block bounds (64-bit, so no 32-bit wrap-around), the reserve map's
+ * terminating entry, tags and their bounds, NUL-terminated node names,
+ * name offsets inside the strings block reaching a NUL, nesting, an empty
+ * root name and FDT_END right after the root node.
+ */
+static bool libfdt_accepts(const struct reader *r)
+{
+	uint32_t last_comp = ld32(r->blob + HDR_LAST_COMP);
+
+	return !((uintptr_t)r->blob & 7) &&
+	       r->version >= FDT_FIRST_SUPPORTED_VERSION &&
+	       last_comp <= FDT_LAST_SUPPORTED_VERSION &&
+	       r->version >= last_comp && r->size < INT32_MAX;
+}
+
+/* Version 16 and later: libfdt's verdict, reported when it objects. */
 static bool libfdt_gate(struct reader *r)
 {
 	int err = tags_advance(r) ? fdt_check_full(r->blob, r->size) :
@@ -573,10 +615,7 @@ static bool libfdt_gate(struct reader *r)
 
 	if (!err)
 		return true;
-	/* The walk only knows about layout problems; its tree is dropped
-	 * with r->dt by the caller. */
-	r->silent = true;
-	walk(r);
+	/* The walk only knows about layout problems. */
 	if (err == -FDT_ERR_BADVERSION)
 		snprintf(r->why, sizeof(r->why),
 			 "unsupported version %u (last compatible version %u)",
@@ -605,14 +644,17 @@ static struct dt *read_in_place(struct dt *dt, const char *name,
 		goto out;
 	}
 	r.blob = blob;
-	if (r.version >= 16 && !libfdt_gate(&r))
-		goto out;
-	r.silent = false;
-	r.why[0] = '\0';
 	ok = walk(&r);
+	if (r.version >= 16 && !(ok && libfdt_accepts(&r)) &&
+	    !libfdt_gate(&r)) {
+		ok = false;
+		goto out;
+	}
+	release_warnings(&r, true);
 	if (!ok)
 		diag_at(DIAG_ERROR, &r.pos, NULL, "%s", r.why);
 out:
+	release_warnings(&r, false);
 	free(r.stack);
 	if (ok)
 		return dt;
