@@ -650,7 +650,7 @@ static void walk(struct check *c, struct dt *dt)
 	}
 }
 
-/* ---- the survey ----------------------------------------------------------- */
+/* ---- the survey --------------------------------------------------------- */
 
 /*
  * dtc runs every check as a walk of its own over the whole tree, and on a
@@ -1192,7 +1192,39 @@ static bool reached(const struct node *n)
 	return true;
 }
 
-/* ---- running ------------------------------------------------------------------ */
+/*
+ * The reference fixups over the survey's list. Each reference's marker,
+ * name and value, and its slot in the label table, are cache misses that
+ * would otherwise come one by one: they are fetched a few references
+ * ahead.
+ */
+static void fix_refs(struct check *c, struct dt *dt)
+{
+	const struct ref *v = c->refs->v;
+	size_t n = c->refs->n, k;
+
+	for (k = 0; k < n; k++) {
+		if (k + 16 < n) {
+			__builtin_prefetch(v[k + 16].m);
+			__builtin_prefetch(v[k + 16].p);
+		}
+		if (k + 8 < n) {
+			__builtin_prefetch(v[k + 8].m->ref);
+			__builtin_prefetch(v[k + 8].p->val.val);
+		}
+		if (k + 4 < n && sv.labels_usable && sv.ltab_size) {
+			uint32_t h = hash_str(v[k + 4].m->ref);
+
+			__builtin_prefetch(&sv.ltab[h & (sv.ltab_size - 1)]);
+		}
+		if (c == &phandle_references)
+			fix_phandle_ref(c, dt, v[k].p, v[k].m);
+		else
+			fix_path_ref(c, dt, v[k].p, v[k].m);
+	}
+}
+
+/* ---- running ------------------------------------------------------------ */
 
 static bool run_check(struct check *c, struct dt *dt)
 {
@@ -1218,30 +1250,7 @@ static bool run_check(struct check *c, struct dt *dt)
 	} else if (c == &duplicate_label) {
 		check_duplicate_labels(c, dt);
 	} else if (c->refs) {
-		size_t k;
-
-		/* Fetched ahead: each reference's marker, name and value
-		 * are cache misses that would otherwise come one by one. */
-		for (k = 0; k < c->refs->n; k++) {
-			struct ref *r = &c->refs->v[k];
-
-			if (k + 16 < c->refs->n) {
-				__builtin_prefetch(r[16].m);
-				__builtin_prefetch(r[16].p);
-			}
-			if (k + 8 < c->refs->n) {
-				__builtin_prefetch(r[8].m->ref);
-				__builtin_prefetch(r[8].p->val.val);
-			}
-			if (k + 4 < c->refs->n && sv.labels_usable &&
-			    sv.ltab_size)
-				__builtin_prefetch(&sv.ltab[hash_str(r[4].m->ref) &
-						   (sv.ltab_size - 1)]);
-			if (c == &phandle_references)
-				fix_phandle_ref(c, dt, r->p, r->m);
-			else
-				fix_path_ref(c, dt, r->p, r->m);
-		}
+		fix_refs(c, dt);
 	} else if (c->only) {
 		size_t k;
 
