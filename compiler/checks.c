@@ -455,10 +455,13 @@ static void unresolved(struct check *c, struct property *p, struct marker *m)
 		"reference to non-existent node or label \"%s\"", m->ref);
 }
 
+/* dt_node_by_ref(), answered from the survey's labels when it can be. */
+static struct node *ref_target(struct dt *dt, const char *ref);
+
 static void fix_phandle_ref(struct check *c, struct dt *dt,
 			    struct property *p, struct marker *m)
 {
-	struct node *ref = dt_node_by_ref(dt, m->ref);
+	struct node *ref = ref_target(dt, m->ref);
 
 	if (!ref) {
 		if (dt->dtsflags & DTSF_PLUGIN)
@@ -485,7 +488,7 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
 			 struct marker *m)
 {
-	struct node *ref = dt_node_by_ref(dt, m->ref);
+	struct node *ref = ref_target(dt, m->ref);
 	const char *path;
 
 	if (!ref) {
@@ -649,7 +652,7 @@ static void walk(struct check *c, struct dt *dt)
 	}
 }
 
-/* ---- the survey ----------------------------------------------------------- */
+/* ---- the survey --------------------------------------------------------- */
 
 /*
  * dtc runs every check as a walk of its own over the whole tree, and on a
@@ -714,8 +717,12 @@ static struct {
 
 	struct seen_label *labels;	/* first site of each label name */
 	size_t nlabels, labels_cap;
-	uint32_t *ltab;		/* open addressing: labels index + 1 */
+	struct lslot {
+		uint32_t h;
+		uint32_t k;	/* labels index + 1; 0: empty */
+	} *ltab;		/* open addressing, a power of 2 */
 	size_t ltab_size;
+	bool labels_usable;	/* every live label, each name once */
 } sv;
 
 static unsigned char cclass[256];
@@ -875,16 +882,28 @@ static bool holds(const struct hname *v, size_t n, uint32_t h, const char *s)
  * (node, property, or label inside a value): remembering the first place
  * of each name finds whether any such pair exists.
  */
+/* The slot holding label name (of hash h), or the empty one it would go in. */
+static struct lslot *label_slot(const char *name, uint32_t h)
+{
+	size_t i, mask = sv.ltab_size - 1;
+
+	for (i = h & mask; sv.ltab[i].k; i = (i + 1) & mask)
+		if (sv.ltab[i].h == h &&
+		    strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0)
+			break;
+	return &sv.ltab[i];
+}
+
 static void survey_label(const char *name, struct node *n, struct property *p,
 			 struct marker *m)
 {
-	uint32_t h, k;
-	size_t i, mask;
+	struct lslot *slot;
+	uint32_t h;
 
 	if (!duplicate_label.clean)
 		return;
 	if (2 * (sv.nlabels + 1) > sv.ltab_size) {
-		size_t size = sv.ltab_size ? 2 * sv.ltab_size : 1024, j;
+		size_t size = sv.ltab_size ? 2 * sv.ltab_size : 1024, i, j;
 
 		free(sv.ltab);
 		sv.ltab = xmalloc(size * sizeof(*sv.ltab));
@@ -892,18 +911,17 @@ static void survey_label(const char *name, struct node *n, struct property *p,
 		sv.ltab_size = size;
 		for (j = 0; j < sv.nlabels; j++) {
 			i = sv.labels[j].h & (size - 1);
-			while (sv.ltab[i])
+			while (sv.ltab[i].k)
 				i = (i + 1) & (size - 1);
-			sv.ltab[i] = (uint32_t)j + 1;
+			sv.ltab[i].h = sv.labels[j].h;
+			sv.ltab[i].k = (uint32_t)j + 1;
 		}
 	}
 	h = hash_str(name);
-	mask = sv.ltab_size - 1;
-	for (i = h & mask; (k = sv.ltab[i]); i = (i + 1) & mask) {
-		struct seen_label *s = &sv.labels[k - 1];
+	slot = label_slot(name, h);
+	if (slot->k) {
+		struct seen_label *s = &sv.labels[slot->k - 1];
 
-		if (s->h != h || strcmp(s->name, name) != 0)
-			continue;
 		if (s->node != n || s->prop != p || s->mark != m)
 			duplicate_label.clean = false;
 		return;
@@ -914,7 +932,32 @@ static void survey_label(const char *name, struct node *n, struct property *p,
 				     sv.labels_cap * sizeof(*sv.labels));
 	}
 	sv.labels[sv.nlabels] = (struct seen_label){ name, h, n, p, m };
-	sv.ltab[i] = (uint32_t)++sv.nlabels;
+	slot->h = h;
+	slot->k = (uint32_t)++sv.nlabels;
+}
+
+/*
+ * dt_node_by_ref() for the fixups. With no label name written twice, the
+ * survey's table holds every live label: the node a label names is the
+ * one it sits on, and a label on a property or in a value names no node.
+ * The table is smaller and closer at hand than the tree's label index;
+ * nothing between the survey and the fixups adds, deletes or moves a
+ * node label (name_properties may drop a property's).
+ */
+static struct node *ref_target(struct dt *dt, const char *ref)
+{
+	struct lslot *slot;
+	struct seen_label *s;
+
+	if (!sv.labels_usable || ref[0] == '/')
+		return dt_node_by_ref(dt, ref);
+	if (!sv.ltab_size)
+		return NULL;
+	slot = label_slot(ref, hash_str(ref));
+	if (!slot->k)
+		return NULL;
+	s = &sv.labels[slot->k - 1];
+	return s->prop || s->mark ? NULL : s->node;
 }
 
 static bool prop_fails(const struct check *c, const struct property *p)
@@ -1077,6 +1120,7 @@ static void survey_setup(void)
 	sv.omit.n = sv.domid.n = 0;
 	sv.refs_in_name = false;
 	sv.nlabels = 0;
+	sv.labels_usable = false;
 	if (sv.ltab)
 		memset(sv.ltab, 0, sv.ltab_size * sizeof(*sv.ltab));
 }
@@ -1112,6 +1156,7 @@ static void survey(struct dt *dt)
 		phandle_references.refs = &sv.ph_refs;
 		path_references.refs = &sv.path_refs;
 	}
+	sv.labels_usable = duplicate_label.clean && !root->deleted;
 	sv.dt = dt;
 }
 
@@ -1136,6 +1181,7 @@ static void survey_free(void)
 	sv.nlabels = sv.labels_cap = 0;
 	sv.ltab = NULL;
 	sv.ltab_size = 0;
+	sv.labels_usable = false;
 }
 
 /* Whether the walk from the root still reaches n (nothing above it is
@@ -1148,7 +1194,39 @@ static bool reached(const struct node *n)
 	return true;
 }
 
-/* ---- running ------------------------------------------------------------------ */
+/*
+ * The reference fixups over the survey's list. Each reference's marker,
+ * name and value, and its slot in the label table, are cache misses that
+ * would otherwise come one by one: they are fetched a few references
+ * ahead.
+ */
+static void fix_refs(struct check *c, struct dt *dt)
+{
+	const struct ref *v = c->refs->v;
+	size_t n = c->refs->n, k;
+
+	for (k = 0; k < n; k++) {
+		if (k + 16 < n) {
+			__builtin_prefetch(v[k + 16].m);
+			__builtin_prefetch(v[k + 16].p);
+		}
+		if (k + 8 < n) {
+			__builtin_prefetch(v[k + 8].m->ref);
+			__builtin_prefetch(v[k + 8].p->val.val);
+		}
+		if (k + 4 < n && sv.labels_usable && sv.ltab_size) {
+			uint32_t h = hash_str(v[k + 4].m->ref);
+
+			__builtin_prefetch(&sv.ltab[h & (sv.ltab_size - 1)]);
+		}
+		if (c == &phandle_references)
+			fix_phandle_ref(c, dt, v[k].p, v[k].m);
+		else
+			fix_path_ref(c, dt, v[k].p, v[k].m);
+	}
+}
+
+/* ---- running ------------------------------------------------------------ */
 
 static bool run_check(struct check *c, struct dt *dt)
 {
@@ -1174,26 +1252,7 @@ static bool run_check(struct check *c, struct dt *dt)
 	} else if (c == &duplicate_label) {
 		check_duplicate_labels(c, dt);
 	} else if (c->refs) {
-		size_t k;
-
-		/* Fetched ahead: each reference's marker, name and value
-		 * are cache misses that would otherwise come one by one. */
-		for (k = 0; k < c->refs->n; k++) {
-			struct ref *r = &c->refs->v[k];
-
-			if (k + 16 < c->refs->n) {
-				__builtin_prefetch(r[16].m);
-				__builtin_prefetch(r[16].p);
-			}
-			if (k + 8 < c->refs->n) {
-				__builtin_prefetch(r[8].m->ref);
-				__builtin_prefetch(r[8].p->val.val);
-			}
-			if (c == &phandle_references)
-				fix_phandle_ref(c, dt, r->p, r->m);
-			else
-				fix_path_ref(c, dt, r->p, r->m);
-		}
+		fix_refs(c, dt);
 	} else if (c->only) {
 		size_t k;
 
