@@ -554,6 +554,8 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 cell_t dt_node_phandle(struct dt *dt, struct node *n)
 {
 	struct data d = { 0 };
+	bool has_legacy = false, has_epapr = false;
+	struct property *p;
 
 	if (n->phandle != 0 && n->phandle != 0xffffffffu)
 		return n->phandle;
@@ -563,11 +565,17 @@ cell_t dt_node_phandle(struct dt *dt, struct node *n)
 	dt_index_phandle(dt, n);
 	data_add_marker(dt, &d, MARK_TYPE_U32, NULL, NULL);
 	data_append_cell(dt, &d, n->phandle);
-	if (!node_get_prop(n, "linux,phandle") &&
-	    (dt->phandle_format & PHANDLE_LEGACY))
+	/* one pass over the properties for both names */
+	for_each_property(n, p) {
+		if (p->name[0] == 'p' && strcmp(p->name, "phandle") == 0)
+			has_epapr = true;
+		else if (p->name[0] == 'l' &&
+			 strcmp(p->name, "linux,phandle") == 0)
+			has_legacy = true;
+	}
+	if (!has_legacy && (dt->phandle_format & PHANDLE_LEGACY))
 		node_append_prop(n, prop_new(dt, "linux,phandle", d, NULL));
-	if (!node_get_prop(n, "phandle") &&
-	    (dt->phandle_format & PHANDLE_EPAPR))
+	if (!has_epapr && (dt->phandle_format & PHANDLE_EPAPR))
 		node_append_prop(n, prop_new(dt, "phandle", d, NULL));
 	return n->phandle;
 }
