@@ -368,7 +368,12 @@ static bool begin_node(struct reader *r)
 	len = flatlen;
 	if (r->fullpath && !name_from_path(r, parent, &name, &len))
 		return false;
-	if (!parent && r->version >= 16 && len)
+	/* Before version 16 the root's full path must be "/": dtc takes
+	 * "root" as a root named "oot" and writes a blob nothing reads. */
+	if (!parent && len && r->fullpath)
+		return fail(r, "root node's path is \"%.*s\"; it must be \"/\"",
+			    (int)(flatlen > 200 ? 200 : flatlen), flat);
+	if (!parent && len)
 		return fail(r, "root node has a name (\"%.*s\"); it must be empty",
 			    (int)(len > 200 ? 200 : len), name);
 	n = node_new(r->dt, &r->pos);
