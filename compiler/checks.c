@@ -790,18 +790,28 @@ static void hname_push(struct hname **v, size_t *cap, size_t i, uint32_t h,
 	(*v)[i].s = s;
 }
 
-static int watch_add(const char *name)
+/* The slot holding name, or the empty slot where it belongs. */
+static unsigned int watch_slot(uint32_t h, const char *name)
 {
-	uint32_t h = hash_str(name);
 	unsigned int i = h % WATCH_SLOTS;
 
 	while (sv.slot[i] >= 0) {
 		int w = sv.slot[i];
 
 		if (sv.watch_h[w] == h && strcmp(sv.watch[w], name) == 0)
-			return w;
+			break;
 		i = (i + 1) % WATCH_SLOTS;
 	}
+	return i;
+}
+
+static int watch_add(const char *name)
+{
+	uint32_t h = hash_str(name);
+	unsigned int i = watch_slot(h, name);
+
+	if (sv.slot[i] >= 0)
+		return sv.slot[i];
 	if (sv.nwatch == WATCH_MAX)
 		return -1;
 	sv.watch[sv.nwatch] = name;
@@ -812,16 +822,7 @@ static int watch_add(const char *name)
 
 static int watch_find(uint32_t h, const char *name)
 {
-	unsigned int i = h % WATCH_SLOTS;
-
-	while (sv.slot[i] >= 0) {
-		int w = sv.slot[i];
-
-		if (sv.watch_h[w] == h && strcmp(sv.watch[w], name) == 0)
-			return w;
-		i = (i + 1) % WATCH_SLOTS;
-	}
-	return -1;
+	return sv.slot[watch_slot(h, name)];
 }
 
 static int hname_cmp(const void *a, const void *b)

@@ -345,7 +345,7 @@ void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
 
 /* ---- integer literals and whole arrays ------------------------------- */
 
-static int digit_value(char c)
+static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -353,7 +353,7 @@ static int digit_value(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return 99;
+	return -1;
 }
 
 /*
@@ -375,7 +375,7 @@ uint64_t lex_literal(struct parse_ctx *ctx, const char *s, size_t len,
 	} else if (s[0] == '0') {
 		base = 8;
 	}
-	for (; i < len && (d = digit_value(s[i])) < (int)base; i++) {
+	for (; i < len && (d = hexval(s[i])) >= 0 && d < (int)base; i++) {
 		if (v > (UINT64_MAX - (unsigned int)d) / base)
 			overflow = true;
 		v = v * base + (unsigned int)d;
@@ -458,25 +458,14 @@ void lex_bytes(struct parse_ctx *ctx, const char *text, size_t len,
 		if (is_space(text[i]))
 			continue;
 		data_append_byte(ctx->dt, d,
-				 (uint8_t)(digit_value(text[i]) * 16 +
-					   digit_value(text[i + 1])));
+				 (uint8_t)(hexval(text[i]) * 16 +
+					   hexval(text[i + 1])));
 		i++;
 	}
 	data_seal(ctx->dt, d);
 }
 
 /* ---- escapes ---------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static char escape_char(struct parse_ctx *ctx, const char *s, size_t len,
 			size_t *i, const struct srcpos *loc)
