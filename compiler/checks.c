@@ -1185,16 +1185,6 @@ static void survey_free(void)
 	sv.labels_usable = false;
 }
 
-/* Whether the walk from the root still reaches n (nothing above it is
- * deleted). */
-static bool reached(const struct node *n)
-{
-	for (; n->parent; n = n->parent)
-		if (n->deleted)
-			return false;
-	return true;
-}
-
 /*
  * The reference fixups over the survey's list. Each reference's marker,
  * name and value, and its slot in the label table, are cache misses that
@@ -1258,7 +1248,7 @@ static bool run_check(struct check *c, struct dt *dt)
 		size_t k;
 
 		for (k = 0; k < c->only->n; k++)
-			if (reached(c->only->v[k]))
+			if (node_reached(c->only->v[k]))
 				c->fn(c, dt, c->only->v[k]);
 	} else if (c->fn && dt->root) {
 		walk(c, dt);

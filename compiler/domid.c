@@ -352,15 +352,6 @@ static void warn_ignored_walk(struct dt *dt, struct node *n,
 		warn_ignored_walk(dt, c, chosen);
 }
 
-/* Whether a walk from the root reaches n (nothing above it deleted). */
-static bool reached(const struct node *n)
-{
-	for (; n->parent; n = n->parent)
-		if (n->deleted)
-			return false;
-	return true;
-}
-
 /*
  * Only nodes with a domid property can be warned about: checks_run()
  * listed those while walking the tree, in tree order, so the whole tree
@@ -376,7 +367,7 @@ static void warn_ignored(struct dt *dt, struct node *chosen)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (reached(v[i]))
+		if (node_reached(v[i]))
 			warn_ignored_node(dt, v[i], chosen);
 	free(v);
 }

@@ -419,6 +419,14 @@ struct node *node_get_child_n(const struct dt *dt, const struct node *n,
 	return node_child_by_name(dt, n, name, len, live);
 }
 
+bool node_reached(const struct node *n)
+{
+	for (; n->parent; n = n->parent)
+		if (n->deleted)
+			return false;
+	return true;
+}
+
 bool node_is_attached(const struct dt *dt, const struct node *n)
 {
 	for (; n; n = n->parent) {

@@ -248,6 +248,8 @@ cell_t dt_node_phandle(struct dt *dt, struct node *n);
 
 const char *node_path(struct dt *dt, struct node *n);
 const char *node_unit_address(const struct node *n);
+/* Whether a walk from the root reaches n (nothing above it deleted). */
+bool node_reached(const struct node *n);
 bool node_is_attached(const struct dt *dt, const struct node *n);
 
 cell_t prop_cell(const struct property *p, unsigned int i);
