@@ -10,11 +10,12 @@
 
 #define ARENA_BLOCK_MIN (64 * 1024)
 #define ARENA_ALIGN 8
+#define LENT ((size_t)-1)
 
 struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
-	size_t mapped;		/* 0: malloc'd; else the mmap'd length */
+	size_t mapped;		/* 0: malloc'd; LENT: donated; else mmap'd length */
 	char data[];
 };
 
@@ -62,6 +63,8 @@ static struct arena_block *block_new(size_t bsize, size_t need)
 
 static void block_free(struct arena_block *b)
 {
+	if (b->mapped == LENT)
+		return;
 	if (b->mapped)
 		munmap(b, b->mapped);
 	else
@@ -112,12 +115,37 @@ void arena_init_packed(struct arena *a)
 void arena_free(struct arena *a)
 {
 	struct arena_block *b = a->head, *next;
+	size_t i;
 
 	for (; b; b = next) {
 		next = b->next;
 		block_free(b);
 	}
+	for (i = 0; i < a->nadopted; i++)
+		free(a->adopted[i]);
+	free(a->adopted);
 	memset(a, 0, sizeof(*a));
+}
+
+void arena_adopt(struct arena *a, void *buf)
+{
+	a->adopted = xrealloc(a->adopted,
+			      (a->nadopted + 1) * sizeof(*a->adopted));
+	a->adopted[a->nadopted++] = buf;
+}
+
+void arena_donate(struct arena *a, void *p, size_t len)
+{
+	struct arena_block *b = p;
+
+	/* p is page aligned; a scrap too small to hold much is not worth it */
+	if (len < sizeof(*b) + ARENA_BLOCK_MIN)
+		return;
+	b->size = len - sizeof(*b);
+	b->used = 0;
+	b->mapped = LENT;
+	b->next = a->lent;
+	a->lent = b;
 }
 
 static size_t align_up_to(size_t n, size_t align)
@@ -136,6 +164,13 @@ static void *arena_alloc_raw(struct arena *a, size_t size)
 	char *p;
 
 	size = align_up(a, size ? size : 1);
+	if ((!b || b->size - b->used < size) && a->lent &&
+	    a->lent->size >= size) {
+		b = a->lent;
+		a->lent = b->next;
+		b->next = a->head;
+		a->head = b;
+	}
 	if (!b || b->size - b->used < size) {
 		size_t bsize = ARENA_BLOCK_MIN;
 

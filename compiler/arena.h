@@ -13,6 +13,9 @@ struct arena_block;
 
 struct arena {
 	struct arena_block *head;
+	struct arena_block *lent;	/* donated, not used yet */
+	void **adopted;			/* freed by arena_free() */
+	size_t nadopted;
 	char *last;		/* start of the most recent allocation */
 	size_t total;		/* bytes handed out, for statistics */
 	size_t align;		/* 0: 8 bytes; 1: packed (byte strings) */
@@ -46,6 +49,14 @@ void arena_trim(struct arena *a, void *ptr, size_t size);
  * false, changing nothing, when they are not laid out that way.
  */
 bool arena_join(struct arena *a, void *p1, size_t len1, void *p2);
+/*
+ * Memory that was used for something else, already paid for in page faults
+ * (a source text the lexer is past): new blocks come from it first. It
+ * belongs to a buffer arena_adopt() gave the arena.
+ */
+void arena_donate(struct arena *a, void *p, size_t len);
+/* buf (from malloc) is freed by arena_free(), after every block. */
+void arena_adopt(struct arena *a, void *buf);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)

@@ -31,12 +31,77 @@ struct name_slot {
 	uint32_t len, hash;
 };
 
+/* What lex_cook() does with a token's text. */
+enum lex_kind {
+	LK_PLAIN,		/* nothing: punctuation, keywords */
+	LK_REPORTED,		/* an error the lexer's side reported */
+	LK_NAME,		/* property or node name */
+	LK_LABEL,		/* "name:" */
+	LK_LABEL_REF,		/* "&name" */
+	LK_PATH_REF,		/* "&{/path}" */
+	LK_LITERAL,
+	LK_CHAR,		/* 'c' */
+	LK_STRING,
+	LK_CELLS,		/* a whole <...> (see dts.l) */
+	LK_BYTES,		/* a whole [...] */
+	LK_BYTE,		/* two hex digits inside [ ] */
+	LK_LINE_MARKER,		/* cpp's # 12 "file": no token */
+	LK_NUL_SKIP,		/* a comment holding a NUL byte: no token */
+	LK_UNTERM_COMMENT,
+	LK_UNTERM_STRING,
+	LK_NUL_BYTE,		/* a NUL byte outside any token */
+	LK_STRAY,		/* a byte no token starts with */
+	LK_EOF,
+	LK_INPUT,		/* no token: the next ones come from `in` */
+};
+
+/* Token type of a lex_token that is no token (only its kind matters). */
+#define LEX_NONE	(-1)
+
+/*
+ * A token as the lexer found it, nothing made yet: a byte range in the
+ * current input. Small, as it crosses from the lexer's core to the
+ * parser's; struct lex_token is the parser's fuller view of it.
+ */
+struct raw_token {
+	union {
+		struct {
+			uint32_t off, len;
+		};
+		struct dts_input *in;	/* LK_INPUT */
+	};
+	int16_t type;		/* for the parser, or LEX_NONE */
+	uint8_t kind;		/* enum lex_kind */
+};
+
+struct lex_token {
+	const char *text;	/* into in->buf: valid until released */
+	struct dts_input *in;	/* the file it came from */
+	struct srcpos loc;
+	uint32_t len;		/* text length (blanks after it excluded) */
+	int type;		/* for the parser, or LEX_NONE */
+	uint8_t kind;		/* enum lex_kind */
+};
+
+struct lex_queue;
+
 struct parse_ctx {
 	struct dt *dt;
 	void *scanner;		/* yyscan_t */
 	const struct dts_options *opt;
-	struct dts_input *input;
+	struct lex_queue *queue;	/* lexer on its own thread, or NULL */
+
+	/* The lexer's (on its thread while it runs) */
+	struct dts_input *input;	/* the file being scanned */
 	int include_depth;
+	int comment_return;		/* start condition around a comment */
+	unsigned int paren_depth;	/* inside an integer expression */
+	bool bits_pending;		/* /bits/ seen: its array goes cell by cell */
+	struct raw_token comment_start;
+
+	/* The parser's, away from the lexer's cache line */
+	_Alignas(64) struct raw_token raw;	/* the lexer's, without a thread */
+	struct dts_input *tok_input;	/* the file of the last token cooked */
 	int nesting;
 	bool nesting_reported;
 	bool lexical_error_pending;	/* don't add "syntax error" to it */
@@ -44,56 +109,71 @@ struct parse_ctx {
 	struct dts_input *all_inputs;	/* everything read, freed at end */
 	const char *tok_text;		/* the last token, for syntax errors */
 	size_t tok_len;
-	int comment_return;		/* start condition around a comment */
 	struct name_slot *names;	/* intern()'s cache */
-	unsigned int paren_depth;	/* inside an integer expression */
-	bool bits_pending;		/* /bits/ seen: its array goes cell by cell */
-	struct srcpos comment_start;
 };
 
 struct srcpos;
 
 /*
  * The text before offset `off` of a file being lexed is not read again
- * (tokens hold copies of names and values): its memory goes back to the
- * system every few MiB, so a big input is never held whole.
+ * (tokens hold copies of names and values): every few MiB its memory goes
+ * to the tree's arena, so a big input is never held twice, as text and as
+ * tree, and the tree needs that many fewer fresh pages.
  */
-void lex_release(struct dts_input *in, uint32_t off);
+void lex_release(struct parse_ctx *ctx, struct dts_input *in, uint32_t off);
 void lex_input_from_file(struct dts_input *in);
 
-/* Called by the lexer for every token: a byte range, nothing counted. */
-static inline void lex_update_pos(struct parse_ctx *ctx, struct srcpos *loc,
-				  const char *text, size_t len)
+/* Called by the lexer for every match: a byte range, nothing counted. */
+static inline void lex_mark(struct parse_ctx *ctx, struct raw_token *t,
+			    const char *text, size_t len)
 {
-	ctx->lexical_error_pending = false;
-	ctx->tok_text = text;
-	ctx->tok_len = len;
-	loc->src = ctx->input->src;
-	loc->off = (uint32_t)(text - ctx->input->buf);
-	loc->end = loc->off + (uint32_t)len;
-	if (loc->off >= ctx->input->release_at)
-		lex_release(ctx->input, loc->off);
+	t->off = (uint32_t)(text - ctx->input->buf);
+	t->len = (uint32_t)len;
+	t->kind = LK_PLAIN;
 }
+
 /* A token matched with the blanks after it: the token is the text before
- * them, for its position and for syntax errors. Returns its length. */
-static inline size_t lex_trim_blanks(struct parse_ctx *ctx,
-				     struct srcpos *loc, const char *text,
-				     size_t len)
+ * them, for its position, its value and syntax errors. */
+static inline void lex_trim_blanks(struct raw_token *t, const char *text)
 {
+	uint32_t len = t->len;
+
 	while (len > 1 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
 			   text[len - 1] == '\n' || text[len - 1] == '\r' ||
 			   text[len - 1] == '\v' || text[len - 1] == '\f'))
 		len--;
-	loc->end = loc->off + (uint32_t)len;
-	ctx->tok_len = len;
-	return len;
+	t->len = len;
 }
 
-void lex_line_marker(struct parse_ctx *ctx, const char *text, size_t len,
-		     const struct srcpos *loc);
+/* The next token from the lexer (dts.l): its type, or 0 at the end. */
+int lex_raw(struct raw_token *yytok, void *yyscanner);
+#define YY_DECL int lex_raw(struct raw_token *yytok, void *yyscanner)
+/*
+ * Makes the token's value in *lval (the parser's side of the lexer):
+ * names interned, literals and arrays converted, lexical errors reported.
+ * Returns the token type for the parser, or LEX_NONE for none.
+ */
+union YYSTYPE;
+int lex_cook(struct parse_ctx *ctx, const struct lex_token *t,
+	     union YYSTYPE *lval);
+/*
+ * /include/ from the lexer: lex_push_include() on the parser's side (in
+ * step with it when the lexer has a thread of its own). False: no file.
+ */
+bool lex_include(struct parse_ctx *ctx, const struct raw_token *t);
+bool lex_include_now(struct parse_ctx *ctx, const struct lex_token *t);
+
+/*
+ * The lexer on a thread of its own for a big input (lexqueue.c): from
+ * lexq_start() on, yylex() takes its tokens from a queue; lexq_stop()
+ * ends the thread, wherever it is. Both do nothing for a small input.
+ */
+void lexq_start(struct parse_ctx *ctx);
+void lexq_stop(struct parse_ctx *ctx);
+
+void lex_line_marker(struct parse_ctx *ctx, const struct lex_token *t);
 /* Returns false (after reporting) if the file cannot be opened. */
-bool lex_push_include(struct parse_ctx *ctx, const char *text, size_t len,
-		      const struct srcpos *loc);
+bool lex_push_include(struct parse_ctx *ctx, const struct lex_token *t);
 /* Returns false when the outermost file is finished. */
 bool lex_pop_input(struct parse_ctx *ctx);
 /* Frees every buffer still stacked (after a parse that stopped inside an
@@ -102,8 +182,7 @@ void lex_free_buffers(void *scanner);
 /* src_set_fixup()'s callback while scanner scans (see srcpos.h). */
 void lex_hold_fixup(bool restore, void *scanner);
 /* Reports a NUL byte inside a token; true if the parse must stop. */
-bool lex_nul(struct parse_ctx *ctx, const char *text, size_t len,
-	     const struct srcpos *loc);
+bool lex_nul(struct parse_ctx *ctx, const struct lex_token *t);
 void lex_error(struct parse_ctx *ctx, const struct srcpos *loc,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@ struct src {
 	const char *text;	/* NULL: a name only */
 	size_t len;
 	char *owned;
+	bool lent;		/* owned by an arena now (src_lend_upto) */
 	struct src_remap *remaps;
 	size_t nremaps, remap_cap;
 	uint32_t *starts;	/* offsets where lines start, as far as indexed */
@@ -35,6 +35,9 @@ struct src {
 	char **names;		/* remap names, owned */
 	size_t nnames;
 };
+
+/* donated text starts and ends on a page */
+#define LEND_ALIGN	4096u
 
 static struct src *all_srcs;
 static void (*text_fixup)(bool restore, void *arg);
@@ -210,27 +213,31 @@ bool srcpos_resolve(const struct srcpos *pos, struct srcloc *loc)
 	return true;
 }
 
-void src_release_upto(struct src *s, size_t upto)
+void src_lend_upto(struct src *s, size_t upto, struct arena *a)
 {
-	static uintptr_t page;
 	uintptr_t start, end;
 
 	if (!s->text || upto <= s->released)
 		return;
-	if (!page)
-		page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	if (s->owned) {
+		arena_adopt(a, s->owned);
+		s->owned = NULL;
+		s->lent = true;
+	}
 	index_to(s, upto);
-	start = ((uintptr_t)s->text + s->released + page - 1) & ~(page - 1);
-	end = ((uintptr_t)s->text + upto) & ~(page - 1);
+	start = ((uintptr_t)s->text + s->released + LEND_ALIGN - 1) &
+		~(uintptr_t)(LEND_ALIGN - 1);
+	end = ((uintptr_t)s->text + upto) & ~(uintptr_t)(LEND_ALIGN - 1);
 	if (end > start)
-		madvise((void *)start, end - start, MADV_DONTNEED);
-	s->released = upto;
+		arena_donate(a, (void *)start, end - start);
+	s->released = (size_t)(end > start ? end - (uintptr_t)s->text :
+			       s->released);
 	s->partial = true;
 }
 
 void src_drop_text(struct src *s)
 {
-	if (!s->owned || s->dropped)
+	if ((!s->owned && !s->lent) || s->dropped)
 		return;
 	index_to(s, s->len);
 	free(s->owned);

@@ -55,9 +55,12 @@ void src_end_read(void);
 /*
  * The lexer is past offset upto of a text read from a file that can be
  * read again: index the lines before it and give the memory of that part
- * back to the system. Caret lines then read the file again.
+ * to arena a, for new blocks (pages already faulted in, instead of fresh
+ * ones). a then owns and frees the whole text, which stays readable past
+ * upto until the arena is freed. Caret lines read the file again.
  */
-void src_release_upto(struct src *s, size_t upto);
+struct arena;
+void src_lend_upto(struct src *s, size_t upto, struct arena *a);
 /*
  * The text was read from a file that can be read again: index every line
  * and free the text. Positions still resolve; a caret line reads the file

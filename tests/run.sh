@@ -46,7 +46,7 @@ errline() { head -1 "$1" 2>/dev/null | cut -c1-160; }
 
 group_start() { G_PASS=$T_PASS G_FAIL=$T_FAIL; }
 group_end() {
-	echo "$1: $((T_PASS - G_PASS)) passed, $((T_FAIL - G_FAIL)) failed"
+	echo "${G_PREFIX:-}$1: $((T_PASS - G_PASS)) passed, $((T_FAIL - G_FAIL)) failed"
 }
 
 # readback TOOL TEXT OUT: compile TEXT with TOOL to OUT, then OUT.dts is
@@ -267,7 +267,7 @@ group_script() {
 	fi
 }
 
-want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale lexer-thread} " in *" $1 "*) return 0 ;; esac; return 1; }
 want syntax && group_syntax
 want errors && group_errors
 want diagnostics && group_diagnostics
@@ -289,4 +289,14 @@ if want dtc-suite; then
 	fi
 fi
 want scale && group_script scale "$HERE/scale.sh" "$DOMC"
+# ---- the golden tests again with the lexer on a thread of its own (as for
+# an input of 1 MiB or more): the same bytes, the same messages
+if want lexer-thread; then
+	DOMC_LEXER_THREAD=1 G_PREFIX=lexer-thread:
+	export DOMC_LEXER_THREAD
+	group_syntax
+	group_errors
+	group_diagnostics
+	unset DOMC_LEXER_THREAD G_PREFIX
+fi
 t_summary
