@@ -36,6 +36,7 @@ enum lex_kind {
 	LK_PLAIN,		/* nothing: punctuation, keywords */
 	LK_REPORTED,		/* an error the lexer's side reported */
 	LK_NAME,		/* property or node name */
+	LK_PROP,		/* a whole property (see dts.l) */
 	LK_LABEL,		/* "name:" */
 	LK_LABEL_REF,		/* "&name" */
 	LK_PATH_REF,		/* "&{/path}" */
@@ -145,6 +146,15 @@ static inline void lex_trim_blanks(struct raw_token *t, const char *text)
 	t->len = len;
 }
 
+/* PROPNODECHAR in dts.l */
+static inline bool lex_is_namechar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == ',' || c == '.' || c == '_' ||
+	       c == '+' || c == '*' || c == '#' || c == '?' || c == '@' ||
+	       c == '-';
+}
+
 /* The next token from the lexer (dts.l): its type, or 0 at the end. */
 int lex_raw(struct raw_token *yytok, void *yyscanner);
 #define YY_DECL int lex_raw(struct raw_token *yytok, void *yyscanner)
@@ -154,8 +164,9 @@ int lex_raw(struct raw_token *yytok, void *yyscanner);
  * Returns the token type for the parser, or LEX_NONE for none.
  */
 union YYSTYPE;
-int lex_cook(struct parse_ctx *ctx, const struct lex_token *t,
-	     union YYSTYPE *lval);
+int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval);
+/* The length of a whole property token's name, '\\' included. */
+size_t lex_prop_name_len(const char *text);
 /*
  * /include/ from the lexer: lex_push_include() on the parser's side (in
  * step with it when the lexer has a thread of its own). False: no file.

@@ -293,6 +293,88 @@ void dts_unescape(struct parse_ctx *ctx, const char *s, size_t len,
 
 /* ---- tokens ------------------------------------------------------------ */
 
+size_t lex_prop_name_len(const char *text)
+{
+	size_t n = text[0] == '\\';
+
+	while (lex_is_namechar(text[n]))
+		n++;
+	return n;
+}
+
+/* The end of the value starting at s[i] (a string, <...>, [...] or a
+ * reference), which the lexer has matched whole. */
+static size_t value_end(const char *s, size_t i)
+{
+	char close = s[i] == '"' ? '"' : s[i] == '<' ? '>' :
+		     s[i] == '[' ? ']' : s[i + 1] == '{' ? '}' : 0;
+
+	if (!close) {			/* &label */
+		for (i++; s[i] == '_' || (s[i] >= '0' && s[i] <= '9') ||
+			  (s[i] >= 'a' && s[i] <= 'z') ||
+			  (s[i] >= 'A' && s[i] <= 'Z'); i++)
+			;
+		return i;
+	}
+	for (i++; s[i] != close; i++)
+		if (close == '"' && s[i] == '\\')
+			i++;
+	return i + 1;
+}
+
+/*
+ * A whole property: what the grammar's rules for its name, '=', values and
+ * ';' do, in the same order (so the same value, markers and diagnostics).
+ */
+static struct property *lex_prop(struct parse_ctx *ctx, struct lex_token *t)
+{
+	const char *s = t->text;
+	size_t name_len = lex_prop_name_len(s), i = name_len, end;
+	struct srcpos name_pos = { t->loc.src, t->loc.off,
+				   t->loc.off + (uint32_t)name_len };
+	struct data d = { 0 }, piece;
+	struct srcpos at = { t->loc.src, 0, 0 };
+	const char *name = s[0] == '\\' ? intern(ctx, s + 1, name_len - 1) :
+					   intern(ctx, s, name_len);
+
+	while (is_space(s[i]))
+		i++;
+	while (s[i] != ';') {
+		/* '=' or ',' then blanks */
+		for (i++; is_space(s[i]); i++)
+			;
+		end = value_end(s, i);
+		at.off = t->loc.off + (uint32_t)i;
+		at.end = t->loc.off + (uint32_t)end;
+		piece = (struct data){ 0 };
+		switch (s[i]) {
+		case '"':
+			dts_unescape(ctx, s + i + 1, end - i - 2, &piece, &at);
+			data_merge(ctx->dt, &d, &piece);
+			break;
+		case '<':
+			lex_cells(ctx, s + i, end - i, &at, &piece);
+			data_merge(ctx->dt, &d, &piece);
+			break;
+		case '[':
+			lex_bytes(ctx, s + i, end - i, &piece);
+			data_merge(ctx->dt, &d, &piece);
+			break;
+		default: {
+			bool path = s[i + 1] == '{';
+			const char *ref = intern(ctx, s + i + 1 + path,
+						 end - i - 1 - 2 * path);
+
+			data_add_marker(ctx->dt, &d, MARK_TYPE_STRING, ref, &at);
+			data_add_marker(ctx->dt, &d, MARK_REF_PATH, ref, &at);
+		}
+		}
+		for (i = end; is_space(s[i]); i++)
+			;
+	}
+	return prop_new(ctx->dt, name, d, &name_pos);
+}
+
 /* 'c': its one character's value, 0 after an error. */
 static uint64_t lex_char(struct parse_ctx *ctx, const char *s, size_t len,
 			 const struct srcpos *loc)
@@ -315,8 +397,7 @@ bool lex_include_now(struct parse_ctx *ctx, const struct lex_token *t)
 	return !lex_nul(ctx, t) && lex_push_include(ctx, t);
 }
 
-int lex_cook(struct parse_ctx *ctx, const struct lex_token *t,
-	     union YYSTYPE *lval)
+int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval)
 {
 	const char *s = t->text;
 	uint32_t len = t->len;
@@ -333,6 +414,9 @@ int lex_cook(struct parse_ctx *ctx, const struct lex_token *t,
 		break;
 	case LK_REPORTED:
 		ctx->lexical_error_pending = true;
+		break;
+	case LK_PROP:
+		lval->prop = lex_prop(ctx, t);
 		break;
 	case LK_NAME:
 		if (s[0] == '\\')

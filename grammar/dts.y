@@ -290,6 +290,7 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %token DT_DEL_NODE "/delete-node/"
 %token DT_OMIT_NO_REF "/omit-if-no-ref/"
 %token <str> DT_PROPNODENAME "property or node name"
+%token <prop> DT_PROP "whole property"
 %token <integer> DT_LITERAL "integer"
 %token <integer> DT_CHAR_LITERAL "character literal"
 %token <byte> DT_BYTE "byte"
@@ -500,7 +501,8 @@ proplist:
 	;
 
 propdef:
-	  DT_PROPNODENAME '=' propdata ';'
+	  DT_PROP
+	| DT_PROPNODENAME '=' propdata ';'
 		{
 			$$ = prop_new(DT, $1, $3, &@1);
 		}
@@ -807,30 +809,35 @@ subnode:
 %%
 
 /*
- * Whole arrays and byte strings are single tokens (see dts.l), but to the
- * user they are the '<' or '[' that starts them, as token by token.
+ * Whole arrays, byte strings and properties are single tokens (see dts.l),
+ * but to the user they are the '<', '[' or name that starts them, as token
+ * by token. *first: how long that is in the unexpected token, or 0.
  */
-static const char *user_token_names(const char *msg, char *buf, size_t size,
-				    bool *shrunk)
+static const char *user_token_names(struct parse_ctx *ctx, const char *msg,
+				    char *buf, size_t size, uint32_t *first)
 {
-	static const char *const from[] = { "cell array", "byte string" };
-	static const char *const to[] = { "'<'", "'['" };
-	size_t o = 0, i;
+	static const char *const from[] = { "cell array", "byte string",
+					    "whole property" };
+	static const char *const to[] = { "'<'", "'['",
+					  "property or node name" };
+	size_t o = 0, i, n;
 
-	*shrunk = false;
-	while (*msg && o + 8 < size) {
-		for (i = 0; i < 2; i++)
+	*first = 0;
+	while (*msg && o + 32 < size) {
+		for (i = 0; i < 3; i++)
 			if (strncmp(msg, from[i], strlen(from[i])) == 0)
 				break;
-		if (i < 2) {
-			if (o >= 11 && strncmp(buf + o - 11, "unexpected ", 11) == 0)
-				*shrunk = true;
-			memcpy(buf + o, to[i], 3);
-			o += 3;
-			msg += strlen(from[i]);
-		} else {
+		if (i == 3) {
 			buf[o++] = *msg++;
+			continue;
 		}
+		if (o >= 11 && strncmp(buf + o - 11, "unexpected ", 11) == 0)
+			*first = i < 2 ? 1 : ctx->tok_text ?
+				 (uint32_t)lex_prop_name_len(ctx->tok_text) : 0;
+		n = strlen(to[i]);
+		memcpy(buf + o, to[i], n);
+		o += n;
+		msg += strlen(from[i]);
 	}
 	buf[o] = '\0';
 	return buf;
@@ -844,7 +851,7 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 	const char *at = strstr(msg, bad);
 	char buf[512];
 	YYLTYPE one;
-	bool shrunk;
+	uint32_t first;
 
 	if (ctx->lexical_error_pending) {
 		ctx->lexical_error_pending = false;
@@ -859,10 +866,10 @@ void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx,
 			at + strlen(bad));
 		return;
 	}
-	msg = user_token_names(msg, buf, sizeof(buf), &shrunk);
-	if (shrunk) {
+	msg = user_token_names(ctx, msg, buf, sizeof(buf), &first);
+	if (first) {
 		one = *loc;
-		one.end = one.off + 1;
+		one.end = one.off + first;
 		loc = &one;
 	}
 	diag_at(DIAG_ERROR, loc, NULL, "%s", msg);
