@@ -127,6 +127,25 @@ void arena_free(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void arena_absorb(struct arena *dst, struct arena *src)
+{
+	struct arena_block **tail = &dst->head;
+	size_t i;
+
+	/* after dst's blocks: dst's current block stays current */
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = src->head;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = src->lent;
+	for (i = 0; i < src->nadopted; i++)
+		arena_adopt(dst, src->adopted[i]);
+	free(src->adopted);
+	dst->total += src->total;
+	memset(src, 0, sizeof(*src));
+}
+
 void arena_adopt(struct arena *a, void *buf)
 {
 	a->adopted = xrealloc(a->adopted,

@@ -55,6 +55,8 @@ bool arena_join(struct arena *a, void *p1, size_t len1, void *p2);
  * belongs to a buffer arena_adopt() gave the arena.
  */
 void arena_donate(struct arena *a, void *p, size_t len);
+/* Everything src holds becomes dst's (same alignment kind); src is empty. */
+void arena_absorb(struct arena *dst, struct arena *src);
 /* buf (from malloc) is freed by arena_free(), after every block. */
 void arena_adopt(struct arena *a, void *buf);
 char *arena_strdup(struct arena *a, const char *s);

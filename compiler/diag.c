@@ -16,6 +16,20 @@ static struct diag_state {
 	unsigned int check_errors;	/* errors tagged with a check name */
 } ds;
 
+/* This thread's diagnostics are dropped, only noted (diag_mute()). */
+static _Thread_local bool muted, muted_hit;
+
+void diag_mute(bool on)
+{
+	muted = on;
+	muted_hit = false;
+}
+
+bool diag_muted_hit(void)
+{
+	return muted_hit;
+}
+
 void diag_set_quiet(int quiet)
 {
 	ds.quiet = quiet;
@@ -158,6 +172,10 @@ static void vdiag(enum diag_level level, const struct srcpos *pos,
 	va_list ap2;
 	int n;
 
+	if (muted) {
+		muted_hit = true;
+		return;
+	}
 	if (promoted)
 		level = DIAG_ERROR;
 	if (level == DIAG_ERROR && check)

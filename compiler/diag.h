@@ -44,4 +44,12 @@ unsigned int diag_warning_count(void);
 /* Forget counts and sources (between compilations in one process). */
 void diag_reset(void);
 
+/*
+ * While on, this thread's diagnostics are dropped and not counted, only
+ * noted: diag_muted_hit() says whether one came since diag_mute(). For
+ * work done ahead on another thread, redone where it may report.
+ */
+void diag_mute(bool on);
+bool diag_muted_hit(void);
+
 #endif

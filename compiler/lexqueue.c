@@ -40,6 +40,11 @@ struct lex_batch {
 
 struct lex_queue {
 	struct parse_ctx *ctx;
+	/* The lexer's thread builds whole properties ahead (prebuild()) in
+	 * arenas of its own, given to the tree at the end. */
+	struct dt built;
+	struct parse_ctx lctx;
+	bool build_all;		/* DOMC_LEXER_THREAD=2: every one, for tests */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t to_parser;	/* a batch, a parked lexer, its end */
@@ -58,6 +63,7 @@ struct lex_queue {
 	/* Each thread's own on its own cache line: read or written at
 	 * every token. */
 	_Alignas(64) atomic_bool pause;	/* readers > 0: park between tokens */
+	atomic_uint nready;		/* batches the parser has yet to take */
 	_Alignas(64) struct lex_batch *filling;	/* the lexer's */
 	_Alignas(64) struct lex_batch *reading;	/* the parser's */
 	unsigned int next;
@@ -108,6 +114,7 @@ static bool publish(struct lex_queue *q)
 			q->ready = q->filling;
 		q->ready_tail = q->filling;
 		q->filling = NULL;
+		atomic_fetch_add_explicit(&q->nready, 1, memory_order_relaxed);
 		pthread_cond_signal(&q->to_parser);
 	}
 	go_on = lexer_wait(q, has_spare);
@@ -136,6 +143,30 @@ static void park(struct lex_queue *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/*
+ * A whole property, built on the lexer's thread so that the parser's has
+ * less to do. Should it have anything to report, it is dropped and the
+ * parser's thread builds it again, reporting, in its turn.
+ */
+static void prebuild(struct lex_queue *q, struct raw_token *r)
+{
+	struct dts_input *in = q->ctx->input;
+	struct lex_token t = {
+		.text = in->buf + r->off, .in = in, .len = r->len,
+		.loc = { in->src, r->off, r->off + r->len },
+		.type = r->type, .kind = r->kind,
+	};
+	struct property *p;
+
+	diag_mute(true);
+	p = lex_prop(&q->lctx, &t);
+	if (!diag_muted_hit() && !q->built.value_too_big) {
+		r->prop = p;
+		r->kind = LK_PROP_READY;
+	}
+	diag_mute(false);
+}
+
 static void *lexer_main(void *arg)
 {
 	struct lex_queue *q = arg;
@@ -144,6 +175,12 @@ static void *lexer_main(void *arg)
 	if (publish(q)) {
 		for (;;) {
 			t.type = (int16_t)lex_raw(&t, q->ctx->scanner);
+			/* when the parser is the slower: work shared out */
+			if (t.kind == LK_PROP &&
+			    (q->build_all ||
+			     atomic_load_explicit(&q->nready,
+						  memory_order_relaxed) >= 2))
+				prebuild(q, &t);
 			q->filling->tok[q->filling->n++] = t;
 			if (t.type == 0 || q->filling->n == LEXQ_BATCH)
 				if (!publish(q) || t.type == 0)
@@ -167,6 +204,7 @@ static void view(struct parse_ctx *ctx, const struct raw_token *r,
 	struct dts_input *in = ctx->tok_input;
 
 	t->in = in;
+	t->prop = r->prop;
 	t->text = in->buf + r->off;
 	t->len = r->len;
 	t->loc.src = in->src;
@@ -213,6 +251,8 @@ static const struct raw_token *queue_next(struct lex_queue *q)
 			pthread_cond_wait(&q->to_parser, &q->lock);
 		q->reading = q->ready;
 		if (q->ready) {
+			atomic_fetch_sub_explicit(&q->nready, 1,
+						  memory_order_relaxed);
 			q->ready = q->ready->next;
 			if (!q->ready)
 				q->ready_tail = NULL;
@@ -301,28 +341,36 @@ static void text_access(bool begin, void *arg)
 	pthread_mutex_unlock(&q->lock);
 }
 
-static bool want_thread(const struct parse_ctx *ctx)
+/* 0: no thread; 1: a thread; 2: one that builds every whole property */
+static int want_thread(const struct parse_ctx *ctx)
 {
 	const char *env = getenv("DOMC_LEXER_THREAD");
 
 	if (env && *env)
-		return strcmp(env, "0") != 0;
+		return strcmp(env, "2") == 0 ? 2 : strcmp(env, "0") != 0;
 	return ctx->input->len >= LEXQ_MIN_INPUT;
 }
 
 void lexq_start(struct parse_ctx *ctx)
 {
 	struct lex_queue *q;
+	int mode = want_thread(ctx);
 
 	src_set_fixup(lex_hold_fixup, ctx->scanner);
-	if (!want_thread(ctx))
+	if (!mode)
 		return;
 	q = aligned_alloc(64, sizeof(*q));
 	if (!q)
 		return;
 	memset(q, 0, sizeof(*q));
 	q->ctx = ctx;
+	arena_init(&q->built.arena);
+	arena_init_packed(&q->built.values);
+	q->lctx.dt = &q->built;
+	q->lctx.opt = ctx->opt;
+	q->build_all = mode == 2;
 	atomic_init(&q->pause, false);
+	atomic_init(&q->nready, 0);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->to_parser, NULL);
 	pthread_cond_init(&q->to_lexer, NULL);
@@ -362,6 +410,9 @@ void lexq_stop(struct parse_ctx *ctx)
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
 	ctx->queue = NULL;
+	arena_absorb(&ctx->dt->arena, &q->built.arena);
+	arena_absorb(&ctx->dt->values, &q->built.values);
+	free(q->lctx.names);
 	free_batches(q->ready);
 	free_batches(q->spare);
 	free(q->filling);

@@ -37,6 +37,7 @@ enum lex_kind {
 	LK_REPORTED,		/* an error the lexer's side reported */
 	LK_NAME,		/* property or node name */
 	LK_PROP,		/* a whole property (see dts.l) */
+	LK_PROP_READY,		/* one the lexer's thread has built */
 	LK_LABEL,		/* "name:" */
 	LK_LABEL_REF,		/* "&name" */
 	LK_PATH_REF,		/* "&{/path}" */
@@ -65,11 +66,10 @@ enum lex_kind {
  * parser's; struct lex_token is the parser's fuller view of it.
  */
 struct raw_token {
+	uint32_t off, len;
 	union {
-		struct {
-			uint32_t off, len;
-		};
 		struct dts_input *in;	/* LK_INPUT */
+		struct property *prop;	/* LK_PROP_READY */
 	};
 	int16_t type;		/* for the parser, or LEX_NONE */
 	uint8_t kind;		/* enum lex_kind */
@@ -78,6 +78,7 @@ struct raw_token {
 struct lex_token {
 	const char *text;	/* into in->buf: valid until released */
 	struct dts_input *in;	/* the file it came from */
+	struct property *prop;	/* LK_PROP_READY */
 	struct srcpos loc;
 	uint32_t len;		/* text length (blanks after it excluded) */
 	int type;		/* for the parser, or LEX_NONE */
@@ -165,6 +166,8 @@ int lex_raw(struct raw_token *yytok, void *yyscanner);
  */
 union YYSTYPE;
 int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval);
+/* A whole property token's property (no position checks needed). */
+struct property *lex_prop(struct parse_ctx *ctx, const struct lex_token *t);
 /* The length of a whole property token's name, '\\' included. */
 size_t lex_prop_name_len(const char *text);
 /*

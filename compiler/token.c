@@ -326,7 +326,7 @@ static size_t value_end(const char *s, size_t i)
  * A whole property: what the grammar's rules for its name, '=', values and
  * ';' do, in the same order (so the same value, markers and diagnostics).
  */
-static struct property *lex_prop(struct parse_ctx *ctx, struct lex_token *t)
+struct property *lex_prop(struct parse_ctx *ctx, const struct lex_token *t)
 {
 	const char *s = t->text;
 	size_t name_len = lex_prop_name_len(s), i = name_len, end;
@@ -417,6 +417,9 @@ int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval)
 		break;
 	case LK_PROP:
 		lval->prop = lex_prop(ctx, t);
+		break;
+	case LK_PROP_READY:
+		lval->prop = t->prop;
 		break;
 	case LK_NAME:
 		if (s[0] == '\\')
