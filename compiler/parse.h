@@ -38,6 +38,7 @@ enum lex_kind {
 	LK_NAME,		/* property or node name */
 	LK_PROP,		/* a whole property (see dts.l) */
 	LK_PROP_READY,		/* one the lexer's thread has built */
+	LK_NODE_BEGIN,		/* "name {" */
 	LK_LABEL,		/* "name:" */
 	LK_LABEL_REF,		/* "&name" */
 	LK_PATH_REF,		/* "&{/path}" */

@@ -421,6 +421,12 @@ int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval)
 	case LK_PROP_READY:
 		lval->prop = t->prop;
 		break;
+	case LK_NODE_BEGIN:
+		len = (uint32_t)lex_prop_name_len(s);
+		if (s[0] == '\\')
+			s++, len--;
+		lval->str = intern(ctx, s, len);
+		break;
 	case LK_NAME:
 		if (s[0] == '\\')
 			s++, len--;

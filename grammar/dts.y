@@ -291,6 +291,8 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %token DT_OMIT_NO_REF "/omit-if-no-ref/"
 %token <str> DT_PROPNODENAME "property or node name"
 %token <prop> DT_PROP "whole property"
+%token <str> DT_NODE_BEGIN "node start"
+%token DT_NODE_END "node end"
 %token <integer> DT_LITERAL "integer"
 %token <integer> DT_CHAR_LITERAL "character literal"
 %token <byte> DT_BYTE "byte"
@@ -480,8 +482,11 @@ devicetree:
 		}
 	;
 
+/* "};" is one token (see dts.l), or two */
+nodeend: '}' ';' | DT_NODE_END;
+
 nodedef:
-	  '{' { nest(ctx, &@1); } proplist subnodes '}' ';'
+	  '{' { nest(ctx, &@1); } proplist subnodes nodeend
 		{
 			ctx->nesting--;
 			$$ = build_node(ctx, &$3, &$4, &@$);
@@ -780,7 +785,26 @@ subnode_list:
 	;
 
 subnode:
-	  DT_PROPNODENAME nodedef
+	  DT_NODE_BEGIN
+		{
+			/* "name {" is one token (see dts.l) */
+			struct srcpos brace = @1;
+
+			brace.off = brace.end - 1;
+			nest(ctx, &brace);
+		}
+	  proplist subnodes nodeend
+		{
+			/* as DT_PROPNODENAME nodedef below */
+			struct srcpos pos = { @1.src, @1.off,
+					      @5.src == @1.src ? @5.end :
+					      @1.end };
+
+			ctx->nesting--;
+			$$ = build_node(ctx, &$3, &$4, &pos);
+			node_set_name(DT, $$, $1);
+		}
+	| DT_PROPNODENAME nodedef
 		{
 			node_set_name(DT, $2, $1);
 			$2->pos.src = @1.src;
@@ -809,6 +833,46 @@ subnode:
 %%
 
 /*
+ * "expecting A or B or A": one token and a shorter one for the same thing
+ * ("};" and '}') are named alike; each name once.
+ */
+static void drop_repeats(char *msg)
+{
+	char *list = strstr(msg, ", expecting "), *p, *q, *end;
+	size_t len;
+
+	if (!list)
+		return;
+	p = list + strlen(", expecting ");
+	while ((q = strstr(p, " or ")) != NULL) {
+		char *next = q + 4;
+
+		end = strstr(next, " or ");
+		len = end ? (size_t)(end - next) : strlen(next);
+		/* next is a repeat if an earlier item in the list matches */
+		{
+			char *it = list + strlen(", expecting "), *stop;
+			bool seen = false;
+
+			while (it < next) {
+				stop = strstr(it, " or ");
+				if ((size_t)(stop - it) == len &&
+				    strncmp(it, next, len) == 0) {
+					seen = true;
+					break;
+				}
+				it = stop + 4;
+			}
+			if (seen) {
+				memmove(q, next + len, strlen(next + len) + 1);
+				continue;
+			}
+		}
+		p = next;
+	}
+}
+
+/*
  * Whole arrays, byte strings and properties are single tokens (see dts.l),
  * but to the user they are the '<', '[' or name that starts them, as token
  * by token. *first: how long that is in the unexpected token, or 0.
@@ -817,22 +881,25 @@ static const char *user_token_names(struct parse_ctx *ctx, const char *msg,
 				    char *buf, size_t size, uint32_t *first)
 {
 	static const char *const from[] = { "cell array", "byte string",
-					    "whole property" };
+					    "whole property", "node start",
+					    "node end" };
 	static const char *const to[] = { "'<'", "'['",
-					  "property or node name" };
+					  "property or node name",
+					  "property or node name", "'}'" };
+	const size_t n_names = sizeof(from) / sizeof(from[0]);
 	size_t o = 0, i, n;
 
 	*first = 0;
 	while (*msg && o + 32 < size) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < n_names; i++)
 			if (strncmp(msg, from[i], strlen(from[i])) == 0)
 				break;
-		if (i == 3) {
+		if (i == n_names) {
 			buf[o++] = *msg++;
 			continue;
 		}
 		if (o >= 11 && strncmp(buf + o - 11, "unexpected ", 11) == 0)
-			*first = i < 2 ? 1 : ctx->tok_text ?
+			*first = to[i][0] == '\'' ? 1 : ctx->tok_text ?
 				 (uint32_t)lex_prop_name_len(ctx->tok_text) : 0;
 		n = strlen(to[i]);
 		memcpy(buf + o, to[i], n);
@@ -840,6 +907,7 @@ static const char *user_token_names(struct parse_ctx *ctx, const char *msg,
 		msg += strlen(from[i]);
 	}
 	buf[o] = '\0';
+	drop_repeats(buf);
 	return buf;
 }
 
