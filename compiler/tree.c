@@ -167,6 +167,7 @@ static bool use_child_index(const struct dt *dt, const struct node *n)
 	if (n->nchildren <= CHILD_SCAN_MAX)
 		return false;
 	/* the index is a cache: filling it changes no answer */
+	hmap_reserve(&dtp->children, n->nchildren);
 	for_each_child_withdel(np, c)
 		hmap_add(&dtp->children, np, c->name, strlen(c->name), c);
 	np->children_indexed = true;
@@ -187,7 +188,8 @@ struct node *node_child_by_name(const struct dt *dt, const struct node *n,
 				return c;
 		return NULL;
 	}
-	for (e = hmap_find(&dt->children, n, name, len); e; e = hmap_next(e)) {
+	for (e = hmap_find(&dt->children, n, name, len); e;
+	     e = hmap_next(&dt->children, e)) {
 		c = e->value;
 		if (c->parent == n && accept(c))
 			return c;
@@ -246,7 +248,7 @@ struct node *node_next_same_name(const struct dt *dt, const struct node *n,
 		return NULL;
 	}
 	for (e = hmap_find(&dt->children, n, child->name, strlen(child->name));
-	     e; e = hmap_next(e)) {
+	     e; e = hmap_next(&dt->children, e)) {
 		c = e->value;
 		if (c == child)
 			after = true;
@@ -487,7 +489,7 @@ struct node *dt_node_by_label(struct dt *dt, const char *label)
 	int live = 0;
 
 	e = hmap_find(&dt->labels, NULL, label, strlen(label));
-	for (; e; e = hmap_next(e)) {
+	for (; e; e = hmap_next(&dt->labels, e)) {
 		struct label *l = e->value;
 
 		if (l->deleted || !node_is_attached(dt, l->owner))
@@ -545,7 +547,7 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 	if (ph == 0 || ph == 0xffffffffu)
 		return NULL;
 	e = hmap_find(&dt->phandles, phandle_key(ph), "", 0);
-	for (; e; e = hmap_next(e)) {
+	for (; e; e = hmap_next(&dt->phandles, e)) {
 		struct node *n = e->value;
 
 		if (n->phandle != ph || !node_is_attached(dt, n))
