@@ -455,13 +455,26 @@ static void unresolved(struct check *c, struct property *p, struct marker *m)
 		"reference to non-existent node or label \"%s\"", m->ref);
 }
 
-/* dt_node_by_ref(), answered from the survey's labels when it can be. */
-static struct node *ref_target(struct dt *dt, const char *ref);
+/*
+ * dt_node_by_ref(), answered from the survey's labels when it can be;
+ * *site is then the label's entry there (see struct seen_label), else
+ * NULL.
+ */
+struct seen_label;
+static struct node *ref_target(struct dt *dt, const char *ref,
+			       struct seen_label **site);
+/* dt_node_phandle() and node_path() of a referenced node, which they
+ * mark as referenced; site (or NULL) remembers the answers. */
+static cell_t site_phandle(struct dt *dt, struct seen_label *site,
+			   struct node *n);
+static const char *site_path(struct dt *dt, struct seen_label *site,
+			     struct node *n);
 
 static void fix_phandle_ref(struct check *c, struct dt *dt,
 			    struct property *p, struct marker *m)
 {
-	struct node *ref = ref_target(dt, m->ref);
+	struct seen_label *s;
+	struct node *ref = ref_target(dt, m->ref, &s);
 
 	if (!ref) {
 		if (dt->dtsflags & DTSF_PLUGIN)
@@ -470,8 +483,7 @@ static void fix_phandle_ref(struct check *c, struct dt *dt,
 			unresolved(c, p, m);
 		return;
 	}
-	cell_store(p->val.val + m->offset, dt_node_phandle(dt, ref));
-	ref->is_referenced = true;
+	cell_store(p->val.val + m->offset, site_phandle(dt, s, ref));
 }
 
 static void fixup_phandle_references(struct check *c, struct dt *dt,
@@ -488,16 +500,16 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
 			 struct marker *m)
 {
-	struct node *ref = ref_target(dt, m->ref);
+	struct seen_label *s;
+	struct node *ref = ref_target(dt, m->ref, &s);
 	const char *path;
 
 	if (!ref) {
 		unresolved(c, p, m);
 		return;
 	}
-	path = node_path(dt, ref);
+	path = site_path(dt, s, ref);
 	data_insert_at_marker(dt, &p->val, m, path, strlen(path) + 1);
-	ref->is_referenced = true;
 }
 
 static void fixup_path_references(struct check *c, struct dt *dt,
@@ -692,9 +704,19 @@ struct hname {
 struct seen_label {
 	const char *name;
 	uint32_t h;
+	/*
+	 * For the reference fixups, of a label on a node: its phandle and
+	 * path once a reference asked for them (0, NULL: not yet), so later
+	 * references need not visit the node; and whether the node had a
+	 * phandle or linux,phandle property (else allocating a phandle needs
+	 * no look at its properties).
+	 */
+	cell_t ph;
 	struct node *node;
 	struct property *prop;
 	struct marker *mark;
+	const char *path;
+	bool ph_props;
 };
 
 static struct {
@@ -890,13 +912,14 @@ static struct lslot *label_slot(const char *name, uint32_t h)
 
 	for (i = h & mask; sv.ltab[i].k; i = (i + 1) & mask)
 		if (sv.ltab[i].h == h &&
-		    strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0)
+		    (sv.labels[sv.ltab[i].k - 1].name == name ||
+		     strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0))
 			break;
 	return &sv.ltab[i];
 }
 
 static void survey_label(const char *name, struct node *n, struct property *p,
-			 struct marker *m)
+			 struct marker *m, bool ph_props)
 {
 	struct lslot *slot;
 	uint32_t h;
@@ -932,7 +955,10 @@ static void survey_label(const char *name, struct node *n, struct property *p,
 		sv.labels = xrealloc(sv.labels,
 				     sv.labels_cap * sizeof(*sv.labels));
 	}
-	sv.labels[sv.nlabels] = (struct seen_label){ name, h, n, p, m };
+	sv.labels[sv.nlabels] = (struct seen_label){
+		.name = name, .h = h, .node = n, .prop = p, .mark = m,
+		.ph_props = ph_props,
+	};
 	slot->h = h;
 	slot->k = (uint32_t)++sv.nlabels;
 }
@@ -945,11 +971,13 @@ static void survey_label(const char *name, struct node *n, struct property *p,
  * nothing between the survey and the fixups adds, deletes or moves a
  * node label (name_properties may drop a property's).
  */
-static struct node *ref_target(struct dt *dt, const char *ref)
+static struct node *ref_target(struct dt *dt, const char *ref,
+			       struct seen_label **site)
 {
 	struct lslot *slot;
 	struct seen_label *s;
 
+	*site = NULL;
 	if (!sv.labels_usable || ref[0] == '/')
 		return dt_node_by_ref(dt, ref);
 	if (!sv.ltab_size)
@@ -958,7 +986,43 @@ static struct node *ref_target(struct dt *dt, const char *ref)
 	if (!slot->k)
 		return NULL;
 	s = &sv.labels[slot->k - 1];
-	return s->prop || s->mark ? NULL : s->node;
+	if (s->prop || s->mark)
+		return NULL;
+	*site = s;
+	return s->node;
+}
+
+/*
+ * Nothing between the survey and the fixups adds a phandle property (the
+ * fixups add one only with the phandle they set), and a node's phandle
+ * and path, once known, stay: so the answers can be kept per label.
+ */
+static cell_t site_phandle(struct dt *dt, struct seen_label *site,
+			   struct node *n)
+{
+	cell_t ph;
+
+	if (site && site->ph)
+		return site->ph;
+	ph = dt_node_phandle_props(dt, n, !site || site->ph_props);
+	n->is_referenced = true;
+	if (site)
+		site->ph = ph;
+	return ph;
+}
+
+static const char *site_path(struct dt *dt, struct seen_label *site,
+			     struct node *n)
+{
+	const char *path;
+
+	if (site && site->path)
+		return site->path;
+	path = node_path(dt, n);
+	n->is_referenced = true;
+	if (site)
+		site->path = path;
+	return path;
 }
 
 static bool prop_fails(const struct check *c, const struct property *p)
@@ -1003,7 +1067,7 @@ static void survey_node(struct dt *dt, struct node *n)
 			property_name_chars.clean = false;
 		hname_push(&sv.props, &sv.props_cap, np++, h, p->name);
 		for_each_label(p->labels, l)
-			survey_label(l->name, n, p, NULL);
+			survey_label(l->name, n, p, NULL, false);
 		for_each_marker(p->val.markers, m) {
 			if (m->type == MARK_REF_PHANDLE) {
 				refs_push(&sv.ph_refs, p, m);
@@ -1012,7 +1076,7 @@ static void survey_node(struct dt *dt, struct node *n)
 				refs_push(&sv.path_refs, p, m);
 				refs = true;
 			} else if (m->type == MARK_LABEL) {
-				survey_label(m->ref, n, p, m);
+				survey_label(m->ref, n, p, m, false);
 			}
 		}
 		if (len >= 6 && memcmp(p->name + len - 6, "-names", 6) == 0 &&
@@ -1044,7 +1108,8 @@ static void survey_node(struct dt *dt, struct node *n)
 	if (n->omit_if_unused)
 		nodes_push(&sv.omit, n);
 	for_each_label(n->labels, l)
-		survey_label(l->name, n, NULL, NULL);
+		survey_label(l->name, n, NULL, NULL,
+			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
 	if (np > 1 && any_same(sv.props, np))
 		duplicate_property_names.clean = false;
 

@@ -563,6 +563,11 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 
 cell_t dt_node_phandle(struct dt *dt, struct node *n)
 {
+	return dt_node_phandle_props(dt, n, true);
+}
+
+cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have)
+{
 	struct data d = { 0 };
 	bool has_legacy = false, has_epapr = false;
 	struct property *p;
@@ -576,7 +581,9 @@ cell_t dt_node_phandle(struct dt *dt, struct node *n)
 	data_add_marker(dt, &d, MARK_TYPE_U32, NULL, NULL);
 	data_append_cell(dt, &d, n->phandle);
 	/* one pass over the properties for both names */
-	for_each_property(n, p) {
+	for (p = may_have ? n->props : NULL; p; p = p->next) {
+		if (p->deleted)
+			continue;
 		if (p->name[0] == 'p' && strcmp(p->name, "phandle") == 0)
 			has_epapr = true;
 		else if (p->name[0] == 'l' &&

@@ -245,6 +245,9 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t phandle);
 void dt_index_phandle(struct dt *dt, struct node *n);
 /* dtc's get_node_phandle: allocate and add phandle properties. */
 cell_t dt_node_phandle(struct dt *dt, struct node *n);
+/* The same, told whether n may have a live phandle or linux,phandle
+ * property: false saves a walk over its properties. */
+cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have);
 
 const char *node_path(struct dt *dt, struct node *n);
 const char *node_unit_address(const struct node *n);
