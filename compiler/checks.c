@@ -701,6 +701,17 @@ struct hname {
 	const char *s;
 };
 
+/*
+ * Names of one node (its properties or its children) hashed into a set
+ * sized for them: an open-addressing table of indexes into v. Sorting by
+ * hash did the same with a qsort per node, most of the survey's cost on
+ * buses with many children.
+ */
+struct hset {
+	uint32_t *slot;		/* v index + 1; 0: empty */
+	size_t size, cap;	/* size: a power of 2, >= 2 * n */
+};
+
 struct seen_label {
 	const char *name;
 	uint32_t h;
@@ -736,6 +747,7 @@ static struct {
 
 	struct hname *props, *kids;	/* the current node's */
 	size_t props_cap, kids_cap;
+	struct hset props_set, kids_set;
 
 	struct seen_label *labels;	/* first site of each label name */
 	size_t nlabels, labels_cap;
@@ -847,55 +859,69 @@ static int watch_find(uint32_t h, const char *name)
 	return sv.slot[watch_slot(h, name)];
 }
 
-static int hname_cmp(const void *a, const void *b)
+/* Fills t with v[0..n); whether two of them are the same name. */
+static bool hset_fill(struct hset *t, const struct hname *v, size_t n)
 {
-	const struct hname *x = a, *y = b;
+	size_t size = 16, i, j, mask;
+	bool same = false;
 
-	return x->h < y->h ? -1 : x->h > y->h;
+	while (size < 2 * n)
+		size *= 2;
+	if (size > t->cap) {
+		free(t->slot);
+		t->slot = xmalloc(size * sizeof(*t->slot));
+		t->cap = size;
+	}
+	t->size = size;
+	memset(t->slot, 0, size * sizeof(*t->slot));
+	mask = size - 1;
+	for (j = 0; j < n; j++) {
+		for (i = v[j].h & mask; t->slot[i]; i = (i + 1) & mask) {
+			const struct hname *o = &v[t->slot[i] - 1];
+
+			if (o->h == v[j].h && strcmp(o->s, v[j].s) == 0)
+				same = true;
+		}
+		t->slot[i] = (uint32_t)j + 1;
+	}
+	return same;
 }
 
-/* Whether two of v[0..n) are the same name; sorts v when n > PAIRWISE_MAX. */
-static bool any_same(struct hname *v, size_t n)
+/*
+ * Whether two of v[0..n) are the same name; for n > PAIRWISE_MAX, t is
+ * filled with them (for holds()).
+ */
+static bool any_same(struct hset *t, const struct hname *v, size_t n)
 {
 	size_t i, j;
 
-	if (n <= PAIRWISE_MAX) {
-		for (i = 0; i < n; i++)
-			for (j = i + 1; j < n; j++)
-				if (v[i].h == v[j].h &&
-				    strcmp(v[i].s, v[j].s) == 0)
-					return true;
-		return false;
-	}
-	qsort(v, n, sizeof(*v), hname_cmp);
-	for (i = 0; i + 1 < n; i++)
-		for (j = i + 1; j < n && v[j].h == v[i].h; j++)
-			if (strcmp(v[i].s, v[j].s) == 0)
+	if (n > PAIRWISE_MAX)
+		return hset_fill(t, v, n);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (v[i].h == v[j].h && strcmp(v[i].s, v[j].s) == 0)
 				return true;
 	return false;
 }
 
-/* Whether v[0..n), sorted if n > PAIRWISE_MAX, holds name s of hash h. */
-static bool holds(const struct hname *v, size_t n, uint32_t h, const char *s)
+/* Whether v[0..n) (in t if n > PAIRWISE_MAX) holds name s of hash h. */
+static bool holds(const struct hset *t, const struct hname *v, size_t n,
+		  uint32_t h, const char *s)
 {
-	size_t lo = 0, hi = n;
+	size_t i, mask;
 
 	if (n > PAIRWISE_MAX) {
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+		mask = t->size - 1;
+		for (i = h & mask; t->slot[i]; i = (i + 1) & mask) {
+			const struct hname *o = &v[t->slot[i] - 1];
 
-			if (v[mid].h < h)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < n && v[lo].h == h; lo++)
-			if (strcmp(v[lo].s, s) == 0)
+			if (o->h == h && strcmp(o->s, s) == 0)
 				return true;
+		}
 		return false;
 	}
-	for (; lo < n; lo++)
-		if (v[lo].h == h && strcmp(v[lo].s, s) == 0)
+	for (i = 0; i < n; i++)
+		if (v[i].h == h && strcmp(v[i].s, s) == 0)
 			return true;
 	return false;
 }
@@ -1110,7 +1136,7 @@ static void survey_node(struct dt *dt, struct node *n)
 	for_each_label(n->labels, l)
 		survey_label(l->name, n, NULL, NULL,
 			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
-	if (np > 1 && any_same(sv.props, np))
+	if (np > 1 && any_same(&sv.props_set, sv.props, np))
 		duplicate_property_names.clean = false;
 
 	for_each_child_withdel(n, c) {
@@ -1127,10 +1153,10 @@ static void survey_node(struct dt *dt, struct node *n)
 			node_name_chars.clean = false;
 		if (ats > 1)
 			node_name_format.clean = false;
-		if (np && holds(sv.props, np, h, c->name))
+		if (np && holds(&sv.props_set, sv.props, np, h, c->name))
 			node_name_vs_property_name.clean = false;
 	}
-	if (nk > 1 && any_same(sv.kids, nk))
+	if (nk > 1 && any_same(&sv.kids_set, sv.kids, nk))
 		duplicate_node_names.clean = false;
 	for_each_child(n, c)
 		survey_node(dt, c);
@@ -1234,6 +1260,10 @@ static void survey_free(void)
 	free(sv.omit.v);
 	free(sv.props);
 	free(sv.kids);
+	free(sv.props_set.slot);
+	free(sv.kids_set.slot);
+	memset(&sv.props_set, 0, sizeof(sv.props_set));
+	memset(&sv.kids_set, 0, sizeof(sv.kids_set));
 	free(sv.labels);
 	free(sv.ltab);
 	/* the domid list outlives checks_run(): checks_take_domid_nodes() */
