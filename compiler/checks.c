@@ -455,13 +455,26 @@ static void unresolved(struct check *c, struct property *p, struct marker *m)
 		"reference to non-existent node or label \"%s\"", m->ref);
 }
 
-/* dt_node_by_ref(), answered from the survey's labels when it can be. */
-static struct node *ref_target(struct dt *dt, const char *ref);
+/*
+ * dt_node_by_ref(), answered from the survey's labels when it can be;
+ * *site is then the label's entry there (see struct seen_label), else
+ * NULL.
+ */
+struct seen_label;
+static struct node *ref_target(struct dt *dt, const char *ref,
+			       struct seen_label **site);
+/* dt_node_phandle() and node_path() of a referenced node, which they
+ * mark as referenced; site (or NULL) remembers the answers. */
+static cell_t site_phandle(struct dt *dt, struct seen_label *site,
+			   struct node *n);
+static const char *site_path(struct dt *dt, struct seen_label *site,
+			     struct node *n);
 
 static void fix_phandle_ref(struct check *c, struct dt *dt,
 			    struct property *p, struct marker *m)
 {
-	struct node *ref = ref_target(dt, m->ref);
+	struct seen_label *s;
+	struct node *ref = ref_target(dt, m->ref, &s);
 
 	if (!ref) {
 		if (dt->dtsflags & DTSF_PLUGIN)
@@ -470,8 +483,7 @@ static void fix_phandle_ref(struct check *c, struct dt *dt,
 			unresolved(c, p, m);
 		return;
 	}
-	cell_store(p->val.val + m->offset, dt_node_phandle(dt, ref));
-	ref->is_referenced = true;
+	cell_store(p->val.val + m->offset, site_phandle(dt, s, ref));
 }
 
 static void fixup_phandle_references(struct check *c, struct dt *dt,
@@ -488,16 +500,16 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
 			 struct marker *m)
 {
-	struct node *ref = ref_target(dt, m->ref);
+	struct seen_label *s;
+	struct node *ref = ref_target(dt, m->ref, &s);
 	const char *path;
 
 	if (!ref) {
 		unresolved(c, p, m);
 		return;
 	}
-	path = node_path(dt, ref);
+	path = site_path(dt, s, ref);
 	data_insert_at_marker(dt, &p->val, m, path, strlen(path) + 1);
-	ref->is_referenced = true;
 }
 
 static void fixup_path_references(struct check *c, struct dt *dt,
@@ -689,12 +701,33 @@ struct hname {
 	const char *s;
 };
 
+/*
+ * Names of one node (its properties or its children) hashed into a set
+ * sized for them: an open-addressing table of indexes into v. Sorting by
+ * hash did the same with a qsort per node, most of the survey's cost on
+ * buses with many children.
+ */
+struct hset {
+	uint32_t *slot;		/* v index + 1; 0: empty */
+	size_t size, cap;	/* size: a power of 2, >= 2 * n */
+};
+
 struct seen_label {
 	const char *name;
 	uint32_t h;
+	/*
+	 * For the reference fixups, of a label on a node: its phandle and
+	 * path once a reference asked for them (0, NULL: not yet), so later
+	 * references need not visit the node; and whether the node had a
+	 * phandle or linux,phandle property (else allocating a phandle needs
+	 * no look at its properties).
+	 */
+	cell_t ph;
 	struct node *node;
 	struct property *prop;
 	struct marker *mark;
+	const char *path;
+	bool ph_props;
 };
 
 static struct {
@@ -714,6 +747,7 @@ static struct {
 
 	struct hname *props, *kids;	/* the current node's */
 	size_t props_cap, kids_cap;
+	struct hset props_set, kids_set;
 
 	struct seen_label *labels;	/* first site of each label name */
 	size_t nlabels, labels_cap;
@@ -825,55 +859,69 @@ static int watch_find(uint32_t h, const char *name)
 	return sv.slot[watch_slot(h, name)];
 }
 
-static int hname_cmp(const void *a, const void *b)
+/* Fills t with v[0..n); whether two of them are the same name. */
+static bool hset_fill(struct hset *t, const struct hname *v, size_t n)
 {
-	const struct hname *x = a, *y = b;
+	size_t size = 16, i, j, mask;
+	bool same = false;
 
-	return x->h < y->h ? -1 : x->h > y->h;
+	while (size < 2 * n)
+		size *= 2;
+	if (size > t->cap) {
+		free(t->slot);
+		t->slot = xmalloc(size * sizeof(*t->slot));
+		t->cap = size;
+	}
+	t->size = size;
+	memset(t->slot, 0, size * sizeof(*t->slot));
+	mask = size - 1;
+	for (j = 0; j < n; j++) {
+		for (i = v[j].h & mask; t->slot[i]; i = (i + 1) & mask) {
+			const struct hname *o = &v[t->slot[i] - 1];
+
+			if (o->h == v[j].h && strcmp(o->s, v[j].s) == 0)
+				same = true;
+		}
+		t->slot[i] = (uint32_t)j + 1;
+	}
+	return same;
 }
 
-/* Whether two of v[0..n) are the same name; sorts v when n > PAIRWISE_MAX. */
-static bool any_same(struct hname *v, size_t n)
+/*
+ * Whether two of v[0..n) are the same name; for n > PAIRWISE_MAX, t is
+ * filled with them (for holds()).
+ */
+static bool any_same(struct hset *t, const struct hname *v, size_t n)
 {
 	size_t i, j;
 
-	if (n <= PAIRWISE_MAX) {
-		for (i = 0; i < n; i++)
-			for (j = i + 1; j < n; j++)
-				if (v[i].h == v[j].h &&
-				    strcmp(v[i].s, v[j].s) == 0)
-					return true;
-		return false;
-	}
-	qsort(v, n, sizeof(*v), hname_cmp);
-	for (i = 0; i + 1 < n; i++)
-		for (j = i + 1; j < n && v[j].h == v[i].h; j++)
-			if (strcmp(v[i].s, v[j].s) == 0)
+	if (n > PAIRWISE_MAX)
+		return hset_fill(t, v, n);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (v[i].h == v[j].h && strcmp(v[i].s, v[j].s) == 0)
 				return true;
 	return false;
 }
 
-/* Whether v[0..n), sorted if n > PAIRWISE_MAX, holds name s of hash h. */
-static bool holds(const struct hname *v, size_t n, uint32_t h, const char *s)
+/* Whether v[0..n) (in t if n > PAIRWISE_MAX) holds name s of hash h. */
+static bool holds(const struct hset *t, const struct hname *v, size_t n,
+		  uint32_t h, const char *s)
 {
-	size_t lo = 0, hi = n;
+	size_t i, mask;
 
 	if (n > PAIRWISE_MAX) {
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+		mask = t->size - 1;
+		for (i = h & mask; t->slot[i]; i = (i + 1) & mask) {
+			const struct hname *o = &v[t->slot[i] - 1];
 
-			if (v[mid].h < h)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < n && v[lo].h == h; lo++)
-			if (strcmp(v[lo].s, s) == 0)
+			if (o->h == h && strcmp(o->s, s) == 0)
 				return true;
+		}
 		return false;
 	}
-	for (; lo < n; lo++)
-		if (v[lo].h == h && strcmp(v[lo].s, s) == 0)
+	for (i = 0; i < n; i++)
+		if (v[i].h == h && strcmp(v[i].s, s) == 0)
 			return true;
 	return false;
 }
@@ -890,13 +938,14 @@ static struct lslot *label_slot(const char *name, uint32_t h)
 
 	for (i = h & mask; sv.ltab[i].k; i = (i + 1) & mask)
 		if (sv.ltab[i].h == h &&
-		    strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0)
+		    (sv.labels[sv.ltab[i].k - 1].name == name ||
+		     strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0))
 			break;
 	return &sv.ltab[i];
 }
 
 static void survey_label(const char *name, struct node *n, struct property *p,
-			 struct marker *m)
+			 struct marker *m, bool ph_props)
 {
 	struct lslot *slot;
 	uint32_t h;
@@ -932,7 +981,10 @@ static void survey_label(const char *name, struct node *n, struct property *p,
 		sv.labels = xrealloc(sv.labels,
 				     sv.labels_cap * sizeof(*sv.labels));
 	}
-	sv.labels[sv.nlabels] = (struct seen_label){ name, h, n, p, m };
+	sv.labels[sv.nlabels] = (struct seen_label){
+		.name = name, .h = h, .node = n, .prop = p, .mark = m,
+		.ph_props = ph_props,
+	};
 	slot->h = h;
 	slot->k = (uint32_t)++sv.nlabels;
 }
@@ -945,11 +997,13 @@ static void survey_label(const char *name, struct node *n, struct property *p,
  * nothing between the survey and the fixups adds, deletes or moves a
  * node label (name_properties may drop a property's).
  */
-static struct node *ref_target(struct dt *dt, const char *ref)
+static struct node *ref_target(struct dt *dt, const char *ref,
+			       struct seen_label **site)
 {
 	struct lslot *slot;
 	struct seen_label *s;
 
+	*site = NULL;
 	if (!sv.labels_usable || ref[0] == '/')
 		return dt_node_by_ref(dt, ref);
 	if (!sv.ltab_size)
@@ -958,7 +1012,43 @@ static struct node *ref_target(struct dt *dt, const char *ref)
 	if (!slot->k)
 		return NULL;
 	s = &sv.labels[slot->k - 1];
-	return s->prop || s->mark ? NULL : s->node;
+	if (s->prop || s->mark)
+		return NULL;
+	*site = s;
+	return s->node;
+}
+
+/*
+ * Nothing between the survey and the fixups adds a phandle property (the
+ * fixups add one only with the phandle they set), and a node's phandle
+ * and path, once known, stay: so the answers can be kept per label.
+ */
+static cell_t site_phandle(struct dt *dt, struct seen_label *site,
+			   struct node *n)
+{
+	cell_t ph;
+
+	if (site && site->ph)
+		return site->ph;
+	ph = dt_node_phandle_props(dt, n, !site || site->ph_props);
+	n->is_referenced = true;
+	if (site)
+		site->ph = ph;
+	return ph;
+}
+
+static const char *site_path(struct dt *dt, struct seen_label *site,
+			     struct node *n)
+{
+	const char *path;
+
+	if (site && site->path)
+		return site->path;
+	path = node_path(dt, n);
+	n->is_referenced = true;
+	if (site)
+		site->path = path;
+	return path;
 }
 
 static bool prop_fails(const struct check *c, const struct property *p)
@@ -1003,7 +1093,7 @@ static void survey_node(struct dt *dt, struct node *n)
 			property_name_chars.clean = false;
 		hname_push(&sv.props, &sv.props_cap, np++, h, p->name);
 		for_each_label(p->labels, l)
-			survey_label(l->name, n, p, NULL);
+			survey_label(l->name, n, p, NULL, false);
 		for_each_marker(p->val.markers, m) {
 			if (m->type == MARK_REF_PHANDLE) {
 				refs_push(&sv.ph_refs, p, m);
@@ -1012,7 +1102,7 @@ static void survey_node(struct dt *dt, struct node *n)
 				refs_push(&sv.path_refs, p, m);
 				refs = true;
 			} else if (m->type == MARK_LABEL) {
-				survey_label(m->ref, n, p, m);
+				survey_label(m->ref, n, p, m, false);
 			}
 		}
 		if (len >= 6 && memcmp(p->name + len - 6, "-names", 6) == 0 &&
@@ -1044,8 +1134,9 @@ static void survey_node(struct dt *dt, struct node *n)
 	if (n->omit_if_unused)
 		nodes_push(&sv.omit, n);
 	for_each_label(n->labels, l)
-		survey_label(l->name, n, NULL, NULL);
-	if (np > 1 && any_same(sv.props, np))
+		survey_label(l->name, n, NULL, NULL,
+			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
+	if (np > 1 && any_same(&sv.props_set, sv.props, np))
 		duplicate_property_names.clean = false;
 
 	for_each_child_withdel(n, c) {
@@ -1062,10 +1153,10 @@ static void survey_node(struct dt *dt, struct node *n)
 			node_name_chars.clean = false;
 		if (ats > 1)
 			node_name_format.clean = false;
-		if (np && holds(sv.props, np, h, c->name))
+		if (np && holds(&sv.props_set, sv.props, np, h, c->name))
 			node_name_vs_property_name.clean = false;
 	}
-	if (nk > 1 && any_same(sv.kids, nk))
+	if (nk > 1 && any_same(&sv.kids_set, sv.kids, nk))
 		duplicate_node_names.clean = false;
 	for_each_child(n, c)
 		survey_node(dt, c);
@@ -1169,6 +1260,10 @@ static void survey_free(void)
 	free(sv.omit.v);
 	free(sv.props);
 	free(sv.kids);
+	free(sv.props_set.slot);
+	free(sv.kids_set.slot);
+	memset(&sv.props_set, 0, sizeof(sv.props_set));
+	memset(&sv.kids_set, 0, sizeof(sv.kids_set));
 	free(sv.labels);
 	free(sv.ltab);
 	/* the domid list outlives checks_run(): checks_take_domid_nodes() */

@@ -389,19 +389,22 @@ static void flatten_node(struct flat *f, const struct node *n)
 	const struct property *p;
 	const struct node *c;
 	size_t pathlen = f->path.len;
-	bool seen_name = false;
+	/* only old versions need the full path and a look for "name" */
+	bool fullpath = f->vi->flags & VF_FULLPATH;
+	bool seen_name = !(f->vi->flags & VF_NAMEPROPS);
 
 	if (n->deleted)
 		return;
-	path_push(&f->path, n->name);
+	if (fullpath)
+		path_push(&f->path, n->name);
 	buf_cell(&f->st, FDT_BEGIN_NODE);
 	put_node_name(f, n);
 	for_each_property(n, p) {
-		if (strcmp(p->name, "name") == 0)
+		if (!seen_name && strcmp(p->name, "name") == 0)
 			seen_name = true;
 		put_prop(f, p);
 	}
-	if ((f->vi->flags & VF_NAMEPROPS) && !seen_name)
+	if (!seen_name)
 		put_name_prop(f, n);
 	for_each_child(n, c) {
 		flatten_node(f, c);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_key(const void *owner, const char *key, size_t len)
+static uint32_t hash_key(const void *owner, const char *key, size_t len)
 {
 	/* FNV-1a over the key, mixed with the owner pointer. */
 	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)owner;
@@ -18,109 +18,134 @@ static uint64_t hash_key(const void *owner, const char *key, size_t len)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
-	return h;
+	return (uint32_t)h;
 }
 
 void hmap_init(struct hmap *m, struct arena *arena)
 {
-	m->nbuckets = 64;
-	m->count = 0;
-	m->arena = arena;
-	m->buckets = calloc(m->nbuckets, sizeof(*m->buckets));
-	if (!m->buckets)
-		m->buckets = xmalloc(1); /* xmalloc reports OOM and exits */
+	(void)arena;
+	memset(m, 0, sizeof(*m));
 }
 
 void hmap_free(struct hmap *m)
 {
-	free(m->buckets);
+	free(m->slots);
+	free(m->entries);
 	memset(m, 0, sizeof(*m));
 }
 
-static void hmap_grow(struct hmap *m)
+/* Slots for n entries at most half full. */
+static void rehash(struct hmap *m, size_t n)
 {
-	size_t n = m->nbuckets * 2, i;
-	struct hmap_entry **nb = xmalloc(n * sizeof(*nb));
+	size_t size = m->nslots ? m->nslots : 64, mask, i, j;
 
-	memset(nb, 0, n * sizeof(*nb));
-	/* Walk each chain from its head and append, keeping insertion order. */
-	for (i = 0; i < m->nbuckets; i++) {
-		struct hmap_entry *e = m->buckets[i], *next;
+	while (size < 2 * n)
+		size *= 2;
+	if (size == m->nslots)
+		return;
+	free(m->slots);
+	m->slots = xmalloc(size * sizeof(*m->slots));
+	memset(m->slots, 0, size * sizeof(*m->slots));
+	m->nslots = size;
+	mask = size - 1;
+	/* re-inserting in insertion order keeps equal keys in order */
+	for (j = 0; j < m->count; j++) {
+		uint32_t h = m->entries[j].hash;
 
-		for (; e; e = next) {
-			struct hmap_entry **pp = &nb[e->hash & (n - 1)];
-
-			next = e->next;
-			while (*pp)
-				pp = &(*pp)->next;
-			e->next = NULL;
-			*pp = e;
-		}
+		for (i = h & mask; m->slots[i].idx; i = (i + 1) & mask)
+			;
+		m->slots[i].hash = h;
+		m->slots[i].idx = (uint32_t)j + 1;
 	}
-	free(m->buckets);
-	m->buckets = nb;
-	m->nbuckets = n;
+}
+
+void hmap_reserve(struct hmap *m, size_t n)
+{
+	if (m->count + n > m->cap) {
+		/* geometric, or reserving a little at a time is quadratic */
+		m->cap = m->cap ? 2 * m->cap : 64;
+		if (m->cap < m->count + n)
+			m->cap = m->count + n;
+		m->entries = xrealloc(m->entries, m->cap * sizeof(*m->entries));
+	}
+	if (2 * (m->count + n) > m->nslots)
+		rehash(m, m->count + n);
 }
 
 struct hmap_entry *hmap_add(struct hmap *m, const void *owner,
 			    const char *key, size_t keylen, void *value)
 {
-	struct hmap_entry *e, **pp;
+	uint32_t h = hash_key(owner, key, keylen);
+	struct hmap_entry *e;
+	size_t i, mask;
 
-	if (m->count >= m->nbuckets)
-		hmap_grow(m);
-	e = arena_alloc(m->arena, sizeof(*e));
-	e->hash = hash_key(owner, key, keylen);
+	if (m->count == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->entries = xrealloc(m->entries, m->cap * sizeof(*m->entries));
+	}
+	if (2 * (m->count + 1) > m->nslots)
+		rehash(m, m->count + 1);
+	e = &m->entries[m->count];
 	e->owner = owner;
 	e->key = key;
-	e->keylen = keylen;
+	e->keylen = (uint32_t)keylen;
+	e->hash = h;
 	e->value = value;
-	pp = &m->buckets[e->hash & (m->nbuckets - 1)];
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = e;
-	m->count++;
+	/* the first empty slot of the run: after every equal key */
+	mask = m->nslots - 1;
+	for (i = h & mask; m->slots[i].idx; i = (i + 1) & mask)
+		;
+	m->slots[i].hash = h;
+	m->slots[i].idx = (uint32_t)++m->count;
 	return e;
 }
 
-static int entry_matches(const struct hmap_entry *e, uint64_t h,
-			 const void *owner, const char *key, size_t len)
+static int entry_matches(const struct hmap_entry *e, const void *owner,
+			 const char *key, size_t len)
 {
-	return e->hash == h && e->owner == owner && e->keylen == len &&
-	       memcmp(e->key, key, len) == 0;
+	return e->owner == owner && e->keylen == len &&
+	       (e->key == key || memcmp(e->key, key, len) == 0);
+}
+
+/* The first entry from slot i on with this key and hash. */
+static struct hmap_entry *probe(const struct hmap *m, size_t i, uint32_t h,
+				const void *owner, const char *key,
+				size_t keylen)
+{
+	size_t mask = m->nslots - 1;
+
+	for (; m->slots[i].idx; i = (i + 1) & mask) {
+		struct hmap_entry *e;
+
+		if (m->slots[i].hash != h)
+			continue;
+		e = &m->entries[m->slots[i].idx - 1];
+		if (entry_matches(e, owner, key, keylen))
+			return e;
+	}
+	return NULL;
 }
 
 struct hmap_entry *hmap_find(const struct hmap *m, const void *owner,
 			     const char *key, size_t keylen)
 {
-	uint64_t h = hash_key(owner, key, keylen);
-	struct hmap_entry *e = m->buckets[h & (m->nbuckets - 1)];
+	uint32_t h;
 
-	for (; e; e = e->next)
-		if (entry_matches(e, h, owner, key, keylen))
-			return e;
-	return NULL;
+	if (!m->count)
+		return NULL;
+	h = hash_key(owner, key, keylen);
+	return probe(m, h & (m->nslots - 1), h, owner, key, keylen);
 }
 
-struct hmap_entry *hmap_next(const struct hmap_entry *cur)
+struct hmap_entry *hmap_next(const struct hmap *m,
+			     const struct hmap_entry *cur)
 {
-	struct hmap_entry *e = cur->next;
+	uint32_t h = cur->hash;
+	uint32_t idx = (uint32_t)(cur - m->entries) + 1;
+	size_t mask = m->nslots - 1, i;
 
-	for (; e; e = e->next)
-		if (entry_matches(e, cur->hash, cur->owner, cur->key,
-				  cur->keylen))
-			return e;
-	return NULL;
-}
-
-void hmap_remove(struct hmap *m, struct hmap_entry *e)
-{
-	struct hmap_entry **pp = &m->buckets[e->hash & (m->nbuckets - 1)];
-
-	while (*pp && *pp != e)
-		pp = &(*pp)->next;
-	if (*pp) {
-		*pp = e->next;
-		m->count--;
-	}
+	/* cur's own slot is on its key's probe run: continue after it */
+	for (i = h & mask; m->slots[i].idx != idx; i = (i + 1) & mask)
+		;
+	return probe(m, (i + 1) & mask, h, cur->owner, cur->key, cur->keylen);
 }

@@ -20,7 +20,6 @@ struct dt *dt_new(void)
 	arena_init(&dt->arena);
 	arena_init_packed(&dt->values);
 	hmap_init(&dt->labels, &dt->arena);
-	hmap_init(&dt->children, &dt->arena);
 	hmap_init(&dt->phandles, &dt->arena);
 	dt->next_phandle = 1;
 	dt->phandle_format = PHANDLE_EPAPR;
@@ -32,7 +31,7 @@ void dt_free(struct dt *dt)
 	if (!dt)
 		return;
 	hmap_free(&dt->labels);
-	hmap_free(&dt->children);
+	free(dt->cix);
 	hmap_free(&dt->phandles);
 	arena_free(&dt->arena);
 	arena_free(&dt->values);
@@ -132,6 +131,180 @@ void node_append_prop(struct node *n, struct property *p)
 	n->last_prop = p;
 }
 
+/*
+ * Children are looked up by name only to merge trees and to follow paths,
+ * for few of the nodes: a parent's children are indexed when it is first
+ * searched with more than a handful of them, and are scanned in list order
+ * otherwise. Both give the first match in the order the children were
+ * appended.
+ *
+ * Each indexed parent has a table of its own, sized from its number of
+ * children (open addressing, at most half full): filling and probing it
+ * stay within a few cache lines, where one table for all parents cost a
+ * cache miss per child. Linear probing in append order keeps children of
+ * the same name in that order along their run. A child is checked to
+ * still be the parent's (merging moves children away).
+ */
+#define CHILD_SCAN_MAX	8
+
+struct child_index {
+	uint32_t mask, count;
+	struct child_slot {
+		uint32_t h;
+		struct node *c;		/* NULL: empty */
+	} slot[];
+};
+
+static uint32_t child_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h ^ h >> 15;
+}
+
+static struct child_index *child_index_of(const struct dt *dt,
+					  const struct node *n)
+{
+	return dt->cix[n->child_index - 1];
+}
+
+static void child_index_put(struct child_index *ix, struct node *c)
+{
+	uint32_t h = child_hash(c->name, strlen(c->name)), i;
+
+	for (i = h & ix->mask; ix->slot[i].c; i = (i + 1) & ix->mask)
+		;
+	ix->slot[i].h = h;
+	ix->slot[i].c = c;
+	ix->count++;
+}
+
+/* (Re)builds n's index from its list, with room for room children. */
+static void child_index_build(struct dt *dt, struct node *n, size_t room)
+{
+	struct child_index *ix;
+	struct node *c;
+	size_t size = 16;
+
+	while (size < 2 * room)
+		size *= 2;
+	ix = arena_alloc(&dt->arena, sizeof(*ix) + size * sizeof(ix->slot[0]));
+	ix->mask = (uint32_t)(size - 1);
+	for_each_child_withdel(n, c)
+		child_index_put(ix, c);
+	if (!n->child_index) {
+		if (dt->ncix == dt->cix_cap) {
+			dt->cix_cap = dt->cix_cap ? 2 * dt->cix_cap : 64;
+			dt->cix = xrealloc(dt->cix,
+					   dt->cix_cap * sizeof(*dt->cix));
+		}
+		dt->cix[dt->ncix++] = ix;
+		n->child_index = (uint32_t)dt->ncix;
+	} else {
+		/* the old table stays in the arena: growing is rare */
+		dt->cix[n->child_index - 1] = ix;
+	}
+}
+
+/* child was just appended to parent's list. */
+static void child_index_add(struct dt *dt, struct node *parent,
+			    struct node *child)
+{
+	struct child_index *ix = child_index_of(dt, parent);
+
+	if (2 * ((size_t)ix->count + 1) > (size_t)ix->mask + 1)
+		child_index_build(dt, parent, 2 * (size_t)parent->nchildren);
+	else
+		child_index_put(ix, child);
+}
+
+static bool use_child_index(const struct dt *dt, const struct node *n)
+{
+	if (n->child_index)
+		return true;
+	if (n->nchildren <= CHILD_SCAN_MAX)
+		return false;
+	/* the index is a cache: filling it changes no answer */
+	child_index_build((struct dt *)dt, (struct node *)n, n->nchildren);
+	return true;
+}
+
+/* The first slot from n's run for name[0..len) holding such a child. */
+static const struct child_slot *child_probe(const struct child_index *ix,
+					    uint32_t i, uint32_t h,
+					    const char *name, size_t len)
+{
+	for (; ix->slot[i].c; i = (i + 1) & ix->mask) {
+		const char *cn = ix->slot[i].c->name;
+
+		if (ix->slot[i].h == h && strncmp(cn, name, len) == 0 &&
+		    cn[len] == '\0')
+			return &ix->slot[i];
+	}
+	return NULL;
+}
+
+struct node *node_child_by_name(const struct dt *dt, const struct node *n,
+				const char *name, size_t len,
+				bool (*accept)(const struct node *c))
+{
+	const struct child_index *ix;
+	const struct child_slot *sl;
+	struct node *c;
+	uint32_t h;
+
+	if (!use_child_index(dt, n)) {
+		for_each_child_withdel(n, c)
+			if (strncmp(c->name, name, len) == 0 &&
+			    c->name[len] == '\0' && accept(c))
+				return c;
+		return NULL;
+	}
+	ix = child_index_of(dt, n);
+	h = child_hash(name, len);
+	for (sl = child_probe(ix, h & ix->mask, h, name, len); sl;
+	     sl = child_probe(ix, (uint32_t)(sl - ix->slot + 1) & ix->mask,
+			      h, name, len)) {
+		c = sl->c;
+		if (c->parent == n && accept(c))
+			return c;
+	}
+	return NULL;
+}
+
+struct node *node_next_same_name(const struct dt *dt, const struct node *n,
+				 const struct node *child)
+{
+	const struct child_index *ix;
+	const struct child_slot *sl;
+	size_t len = strlen(child->name);
+	struct node *c;
+	bool after = false;
+	uint32_t h;
+
+	if (!use_child_index(dt, n)) {
+		for (c = child->next_sibling; c; c = c->next_sibling)
+			if (!c->merged_away && strcmp(c->name, child->name) == 0)
+				return c;
+		return NULL;
+	}
+	ix = child_index_of(dt, n);
+	h = child_hash(child->name, len);
+	for (sl = child_probe(ix, h & ix->mask, h, child->name, len); sl;
+	     sl = child_probe(ix, (uint32_t)(sl - ix->slot + 1) & ix->mask,
+			      h, child->name, len)) {
+		c = sl->c;
+		if (c == child)
+			after = true;
+		else if (after && c->parent == n && !c->merged_away)
+			return c;
+	}
+	return NULL;
+}
+
 void node_append_child(struct dt *dt, struct node *parent, struct node *child)
 {
 	child->next_sibling = NULL;
@@ -143,56 +316,8 @@ void node_append_child(struct dt *dt, struct node *parent, struct node *child)
 		parent->children = child;
 	parent->last_child = child;
 	parent->nchildren++;
-	if (parent->children_indexed)
-		hmap_add(&dt->children, parent, child->name,
-			 strlen(child->name), child);
-}
-
-/*
- * Children are looked up by name only to merge trees and to follow paths,
- * for few of the nodes: a parent's children are indexed in dt->children
- * when it is first searched with more than a handful of them, and are
- * scanned in list order otherwise. Both give the first match in the order
- * the children were appended.
- */
-#define CHILD_SCAN_MAX	8
-
-static bool use_child_index(const struct dt *dt, const struct node *n)
-{
-	struct node *np = (struct node *)n, *c;
-	struct dt *dtp = (struct dt *)dt;
-
-	if (n->children_indexed)
-		return true;
-	if (n->nchildren <= CHILD_SCAN_MAX)
-		return false;
-	/* the index is a cache: filling it changes no answer */
-	for_each_child_withdel(np, c)
-		hmap_add(&dtp->children, np, c->name, strlen(c->name), c);
-	np->children_indexed = true;
-	return true;
-}
-
-struct node *node_child_by_name(const struct dt *dt, const struct node *n,
-				const char *name, size_t len,
-				bool (*accept)(const struct node *c))
-{
-	struct hmap_entry *e;
-	struct node *c;
-
-	if (!use_child_index(dt, n)) {
-		for_each_child_withdel(n, c)
-			if (strncmp(c->name, name, len) == 0 &&
-			    c->name[len] == '\0' && accept(c))
-				return c;
-		return NULL;
-	}
-	for (e = hmap_find(&dt->children, n, name, len); e; e = hmap_next(e)) {
-		c = e->value;
-		if (c->parent == n && accept(c))
-			return c;
-	}
-	return NULL;
+	if (parent->child_index)
+		child_index_add(dt, parent, child);
 }
 
 /* ---- editing ------------------------------------------------------ */
@@ -230,30 +355,6 @@ void node_delete_prop_by_name(struct node *n, const char *name)
 			prop_delete(p);
 			return;
 		}
-}
-
-struct node *node_next_same_name(const struct dt *dt, const struct node *n,
-				 const struct node *child)
-{
-	struct hmap_entry *e;
-	struct node *c;
-	bool after = false;
-
-	if (!use_child_index(dt, n)) {
-		for (c = child->next_sibling; c; c = c->next_sibling)
-			if (!c->merged_away && strcmp(c->name, child->name) == 0)
-				return c;
-		return NULL;
-	}
-	for (e = hmap_find(&dt->children, n, child->name, strlen(child->name));
-	     e; e = hmap_next(e)) {
-		c = e->value;
-		if (c == child)
-			after = true;
-		else if (after && c->parent == n && !c->merged_away)
-			return c;
-	}
-	return NULL;
 }
 
 static bool not_merged_away(const struct node *c)
@@ -487,7 +588,7 @@ struct node *dt_node_by_label(struct dt *dt, const char *label)
 	int live = 0;
 
 	e = hmap_find(&dt->labels, NULL, label, strlen(label));
-	for (; e; e = hmap_next(e)) {
+	for (; e; e = hmap_next(&dt->labels, e)) {
 		struct label *l = e->value;
 
 		if (l->deleted || !node_is_attached(dt, l->owner))
@@ -545,7 +646,7 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 	if (ph == 0 || ph == 0xffffffffu)
 		return NULL;
 	e = hmap_find(&dt->phandles, phandle_key(ph), "", 0);
-	for (; e; e = hmap_next(e)) {
+	for (; e; e = hmap_next(&dt->phandles, e)) {
 		struct node *n = e->value;
 
 		if (n->phandle != ph || !node_is_attached(dt, n))
@@ -561,6 +662,11 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 
 cell_t dt_node_phandle(struct dt *dt, struct node *n)
 {
+	return dt_node_phandle_props(dt, n, true);
+}
+
+cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have)
+{
 	struct data d = { 0 };
 	bool has_legacy = false, has_epapr = false;
 	struct property *p;
@@ -574,7 +680,9 @@ cell_t dt_node_phandle(struct dt *dt, struct node *n)
 	data_add_marker(dt, &d, MARK_TYPE_U32, NULL, NULL);
 	data_append_cell(dt, &d, n->phandle);
 	/* one pass over the properties for both names */
-	for_each_property(n, p) {
+	for (p = may_have ? n->props : NULL; p; p = p->next) {
+		if (p->deleted)
+			continue;
 		if (p->name[0] == 'p' && strcmp(p->name, "phandle") == 0)
 			has_epapr = true;
 		else if (p->name[0] == 'l' &&

@@ -125,7 +125,7 @@ struct node {
 	bool deleted;
 	bool merged_away;	/* contents moved into another node */
 	bool omit_if_unused, is_referenced;
-	bool children_indexed;	/* in dt->children (see node_get_child) */
+	uint32_t child_index;	/* dt->cix index + 1; 0: none (tree.c) */
 };
 
 #define for_each_property_withdel(n, p) \
@@ -156,6 +156,8 @@ struct reserve {
 	struct reserve *next;
 };
 
+struct child_index;
+
 /* DTS header flags */
 #define DTSF_V1		0x1
 #define DTSF_PLUGIN	0x2
@@ -176,7 +178,8 @@ struct dt {
 	const char *input_name;
 
 	struct hmap labels;	/* label name -> struct label (nodes only) */
-	struct hmap children;	/* (parent, name) -> child, big parents only */
+	struct child_index **cix;	/* children by name, big parents only */
+	uint32_t ncix, cix_cap;
 	struct hmap phandles;	/* (phandle) -> node */
 	cell_t next_phandle;	/* dtc's allocator cursor */
 	unsigned int next_orphan_fragment;
@@ -245,6 +248,9 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t phandle);
 void dt_index_phandle(struct dt *dt, struct node *n);
 /* dtc's get_node_phandle: allocate and add phandle properties. */
 cell_t dt_node_phandle(struct dt *dt, struct node *n);
+/* The same, told whether n may have a live phandle or linux,phandle
+ * property: false saves a walk over its properties. */
+cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have);
 
 const char *node_path(struct dt *dt, struct node *n);
 const char *node_unit_address(const struct node *n);
