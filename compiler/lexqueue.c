@@ -181,6 +181,8 @@ static void *lexer_main(void *arg)
 			     atomic_load_explicit(&q->nready,
 						  memory_order_relaxed) >= 2))
 				prebuild(q, &t);
+			if (!q->filling)
+				break;	/* stopped while waiting on /include/ */
 			q->filling->tok[q->filling->n++] = t;
 			if (t.type == 0 || q->filling->n == LEXQ_BATCH)
 				if (!publish(q) || t.type == 0)

@@ -12,7 +12,8 @@
 # Inputs too big or too special to commit (100,000 nested nodes, a 100 MB
 # property, a FIFO, a sparse 2 GiB file, ...) are made here at test time.
 # Then every file in tests/fuzz/regressions/ (inputs that once crashed or
-# hung domc) must exit 0 or 1 with and without options.
+# hung domc) must exit 0 or 1 with and without options, and with the
+# lexer on its own thread (DOMC_LEXER_THREAD=2).
 #
 # A sanitizer report (make check SANITIZE=1) or a valgrind error (DOMC is
 # tests/valgrind-domc.sh, exit 99) fails the test. Prints one line per
@@ -181,9 +182,15 @@ check input-directory "$G" dir.dts
 for f in "$HERE"/fuzz/regressions/*; do
 	[ -f "$f" ] || continue
 	n=$(basename "$f")
-	for flags in "" "-@ -A -s -f -O dts" "-I dtb"; do
-		# shellcheck disable=SC2086
-		$TO "$DOMC" $flags -o "$WORK/reg.out" "$f" >/dev/null 2>"$WORK/stderr"
+	for flags in "" "-@ -A -s -f -O dts" "-I dtb" "thread"; do
+		if [ "$flags" = thread ]; then
+			DOMC_LEXER_THREAD=2 $TO "$DOMC" -o "$WORK/reg.out" "$f" \
+				>/dev/null 2>"$WORK/stderr"
+		else
+			# shellcheck disable=SC2086
+			$TO "$DOMC" $flags -o "$WORK/reg.out" "$f" >/dev/null \
+				2>"$WORK/stderr"
+		fi
 		rc=$?
 		san=$(sanitizer_report "$WORK/stderr")
 		if [ $rc -gt 1 ] || [ -n "$san" ]; then
