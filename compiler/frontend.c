@@ -209,14 +209,12 @@ bool lex_push_include(struct parse_ctx *ctx, const struct lex_token *t)
 	if (ctx->include_depth >= DTS_MAX_INCLUDE_DEPTH) {
 		lex_error(ctx, loc, "includes nested more than %d deep "
 			  "(an include cycle?)", DTS_MAX_INCLUDE_DEPTH);
-		ctx->fatal = true;
 		return false;
 	}
 	f = open_relative(ctx, t->in, (const char *)name.val, &path, &why);
 	if (!f) {
 		lex_error(ctx, loc, "cannot open include file \"%s\": %s",
 			  (const char *)name.val, why);
-		ctx->fatal = true;
 		return false;
 	}
 	buf = slurp(f, &flen, &why, NULL);
@@ -224,7 +222,6 @@ bool lex_push_include(struct parse_ctx *ctx, const struct lex_token *t)
 	if (!buf) {
 		lex_error(ctx, loc, "cannot read include file \"%s\": %s",
 			  path, why);
-		ctx->fatal = true;
 		return false;
 	}
 	ctx->input = input_new(ctx, buf, flen, path, path);

@@ -143,6 +143,21 @@ static void park(struct lex_queue *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
+/* The full view of a raw token from input `in`. */
+static void view(struct dts_input *in, const struct raw_token *r,
+		 struct lex_token *t)
+{
+	t->in = in;
+	t->prop = r->prop;
+	t->text = in->buf + r->off;
+	t->len = r->len;
+	t->loc.src = in->src;
+	t->loc.off = r->off;
+	t->loc.end = r->off + r->len;
+	t->type = r->type;
+	t->kind = r->kind;
+}
+
 /*
  * A whole property, built on the lexer's thread so that the parser's has
  * less to do. Should it have anything to report, it is dropped and the
@@ -150,14 +165,10 @@ static void park(struct lex_queue *q)
  */
 static void prebuild(struct lex_queue *q, struct raw_token *r)
 {
-	struct dts_input *in = q->ctx->input;
-	struct lex_token t = {
-		.text = in->buf + r->off, .in = in, .len = r->len,
-		.loc = { in->src, r->off, r->off + r->len },
-		.type = r->type, .kind = r->kind,
-	};
+	struct lex_token t;
 	struct property *p;
 
+	view(q->ctx->input, r, &t);
 	diag_mute(true);
 	p = lex_prop(&q->lctx, &t);
 	if (!diag_muted_hit() && !q->built.value_too_big) {
@@ -199,23 +210,6 @@ static void *lexer_main(void *arg)
 	return NULL;
 }
 
-/* The parser's view of a raw token from its current input. */
-static void view(struct parse_ctx *ctx, const struct raw_token *r,
-		 struct lex_token *t)
-{
-	struct dts_input *in = ctx->tok_input;
-
-	t->in = in;
-	t->prop = r->prop;
-	t->text = in->buf + r->off;
-	t->len = r->len;
-	t->loc.src = in->src;
-	t->loc.off = r->off;
-	t->loc.end = r->off + r->len;
-	t->type = r->type;
-	t->kind = r->kind;
-}
-
 bool lex_include(struct parse_ctx *ctx, const struct raw_token *t)
 {
 	struct lex_queue *q = ctx->queue;
@@ -223,7 +217,7 @@ bool lex_include(struct parse_ctx *ctx, const struct raw_token *t)
 	bool ok;
 
 	if (!q) {
-		view(ctx, t, &v);
+		view(ctx->tok_input, t, &v);
 		return lex_include_now(ctx, &v);
 	}
 	q->filling->tok[q->filling->n] = *t;
@@ -272,7 +266,7 @@ static void run_include(struct lex_queue *q, const struct raw_token *r)
 	struct lex_token t;
 	bool ok;
 
-	view(q->ctx, r, &t);
+	view(q->ctx->tok_input, r, &t);
 	ok = lex_include_now(q->ctx, &t);
 
 	pthread_mutex_lock(&q->lock);
@@ -312,7 +306,7 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
 			ctx->tok_input = r->in;
 			continue;
 		}
-		view(ctx, r, &t);
+		view(ctx->tok_input, r, &t);
 		if (t.loc.off >= t.in->release_at)
 			lex_release(ctx, t.in, t.loc.off);
 		type = lex_cook(ctx, &t, lval);

@@ -108,7 +108,6 @@ struct parse_ctx {
 	int nesting;
 	bool nesting_reported;
 	bool lexical_error_pending;	/* don't add "syntax error" to it */
-	bool fatal;			/* stop: input could not be read */
 	struct dts_input *all_inputs;	/* everything read, freed at end */
 	const char *tok_text;		/* the last token, for syntax errors */
 	size_t tok_len;
@@ -135,15 +134,20 @@ static inline void lex_mark(struct parse_ctx *ctx, struct raw_token *t,
 	t->kind = LK_PLAIN;
 }
 
+/* [[:space:]] in dts.l */
+static inline bool lex_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
 /* A token matched with the blanks after it: the token is the text before
  * them, for its position, its value and syntax errors. */
 static inline void lex_trim_blanks(struct raw_token *t, const char *text)
 {
 	uint32_t len = t->len;
 
-	while (len > 1 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
-			   text[len - 1] == '\n' || text[len - 1] == '\r' ||
-			   text[len - 1] == '\v' || text[len - 1] == '\f'))
+	while (len > 1 && lex_is_space(text[len - 1]))
 		len--;
 	t->len = len;
 }

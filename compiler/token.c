@@ -143,12 +143,6 @@ uint64_t lex_literal(struct parse_ctx *ctx, const char *s, size_t len,
 	return v;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
 /*
  * The lexer hands a whole `<&clk 1 0x2>` of literals and references as one
  * token, which saves the parser a token and a reduction per cell; the
@@ -168,12 +162,12 @@ void lex_cells(struct parse_ctx *ctx, const char *text, size_t len,
 	for (;;) {
 		uint64_t v;
 
-		while (i < len && is_space(text[i]))
+		while (i < len && lex_is_space(text[i]))
 			i++;
 		if (i >= len || text[i] == '>')
 			break;
 		start = i;
-		while (i < len && !is_space(text[i]) && text[i] != '>')
+		while (i < len && !lex_is_space(text[i]) && text[i] != '>')
 			i++;
 		at.off = loc->off + (uint32_t)start;
 		at.end = loc->off + (uint32_t)i;
@@ -206,7 +200,7 @@ void lex_bytes(struct parse_ctx *ctx, const char *text, size_t len,
 	*d = (struct data){ 0 };
 	data_add_marker(ctx->dt, d, MARK_TYPE_U8, NULL, NULL);
 	for (i = 1; i + 1 < len; i++) {
-		if (is_space(text[i]))
+		if (lex_is_space(text[i]))
 			continue;
 		data_append_byte(ctx->dt, d,
 				 (uint8_t)(hexval(text[i]) * 16 +
@@ -337,11 +331,11 @@ struct property *lex_prop(struct parse_ctx *ctx, const struct lex_token *t)
 	const char *name = s[0] == '\\' ? intern(ctx, s + 1, name_len - 1) :
 					   intern(ctx, s, name_len);
 
-	while (is_space(s[i]))
+	while (lex_is_space(s[i]))
 		i++;
 	while (s[i] != ';') {
 		/* '=' or ',' then blanks */
-		for (i++; is_space(s[i]); i++)
+		for (i++; lex_is_space(s[i]); i++)
 			;
 		end = value_end(s, i);
 		at.off = t->loc.off + (uint32_t)i;
@@ -369,7 +363,7 @@ struct property *lex_prop(struct parse_ctx *ctx, const struct lex_token *t)
 			data_add_marker(ctx->dt, &d, MARK_REF_PATH, ref, &at);
 		}
 		}
-		for (i = end; is_space(s[i]); i++)
+		for (i = end; lex_is_space(s[i]); i++)
 			;
 	}
 	return prop_new(ctx->dt, name, d, &name_pos);
