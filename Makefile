@@ -13,8 +13,8 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build-san
 endif
-# The lexer's thread under ThreadSanitizer (make check SANITIZE=thread
-# DOMC_LEXER_THREAD=1 puts every test's lexer on its thread).
+# domc's helper threads under ThreadSanitizer (make check SANITIZE=thread
+# DOMC_THREADS=2 starts them in every test, whatever its size).
 ifeq ($(SANITIZE),thread)
 CFLAGS   += -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=thread

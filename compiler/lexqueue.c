@@ -17,6 +17,7 @@
  *   does while the lexer is parked between two tokens.
  */
 #include "parse.h"
+#include "threads.h"
 #include "dts.tab.h"
 #include "dts.lex.h"
 
@@ -44,7 +45,7 @@ struct lex_queue {
 	 * arenas of its own, given to the tree at the end. */
 	struct dt built;
 	struct parse_ctx lctx;
-	bool build_all;		/* DOMC_LEXER_THREAD=2: every one, for tests */
+	bool build_all;		/* DOMC_THREADS=2: every one, for tests */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t to_parser;	/* a batch, a parked lexer, its end */
@@ -340,11 +341,14 @@ static void text_access(bool begin, void *arg)
 /* 0: no thread; 1: a thread; 2: one that builds every whole property */
 static int want_thread(const struct parse_ctx *ctx)
 {
-	const char *env = getenv("DOMC_LEXER_THREAD");
-
-	if (env && *env)
-		return strcmp(env, "2") == 0 ? 2 : strcmp(env, "0") != 0;
-	return ctx->input->len >= LEXQ_MIN_INPUT;
+	switch (thread_use()) {
+	case THREADS_NEVER:
+		return 0;
+	case THREADS_ALWAYS:
+		return 2;
+	default:
+		return ctx->input->len >= LEXQ_MIN_INPUT;
+	}
 }
 
 void lexq_start(struct parse_ctx *ctx)

@@ -13,7 +13,7 @@
 # property, a FIFO, a sparse 2 GiB file, ...) are made here at test time.
 # Then every file in tests/fuzz/regressions/ (inputs that once crashed or
 # hung domc) must exit 0 or 1 with and without options, and with the
-# lexer on its own thread (DOMC_LEXER_THREAD=2).
+# lexer on its own thread (DOMC_THREADS=2).
 #
 # A sanitizer report (make check SANITIZE=1) or a valgrind error (DOMC is
 # tests/valgrind-domc.sh, exit 99) fails the test. Prints one line per
@@ -184,7 +184,7 @@ for f in "$HERE"/fuzz/regressions/*; do
 	n=$(basename "$f")
 	for flags in "" "-@ -A -s -f -O dts" "-I dtb" "thread"; do
 		if [ "$flags" = thread ]; then
-			DOMC_LEXER_THREAD=2 $TO "$DOMC" -o "$WORK/reg.out" "$f" \
+			DOMC_THREADS=2 $TO "$DOMC" -o "$WORK/reg.out" "$f" \
 				>/dev/null 2>"$WORK/stderr"
 		else
 			# shellcheck disable=SC2086

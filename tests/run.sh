@@ -267,7 +267,7 @@ group_script() {
 	fi
 }
 
-want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale lexer-thread} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale threads} " in *" $1 "*) return 0 ;; esac; return 1; }
 want syntax && group_syntax
 want errors && group_errors
 want diagnostics && group_diagnostics
@@ -289,16 +289,16 @@ if want dtc-suite; then
 	fi
 fi
 want scale && group_script scale "$HERE/scale.sh" "$DOMC"
-# ---- the golden tests again with the lexer on a thread of its own (as for
-# an input of 1 MiB or more), building every whole property ahead of the
+# ---- the golden tests again with every helper thread started (as for a
+# big input), the lexer's building every whole property ahead of the
 # parser (as it does when the parser lags): the same bytes, the same
 # messages
-if want lexer-thread; then
-	DOMC_LEXER_THREAD=2 G_PREFIX=lexer-thread:
-	export DOMC_LEXER_THREAD
+if want threads; then
+	DOMC_THREADS=2 G_PREFIX=threads:
+	export DOMC_THREADS
 	group_syntax
 	group_errors
 	group_diagnostics
-	unset DOMC_LEXER_THREAD G_PREFIX
+	unset DOMC_THREADS G_PREFIX
 fi
 t_summary
