@@ -45,7 +45,10 @@ struct lex_queue {
 	 * arenas of its own, given to the tree at the end. */
 	struct dt built;
 	struct parse_ctx lctx;
-	bool build_all;		/* DOMC_THREADS=2: every one, for tests */
+	/* DOMC_THREADS=2, for tests: every other one, whatever the lag, so
+	 * that runs (extend_run) mix both kinds */
+	bool build_alternate;
+	bool build_next;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t to_parser;	/* a batch, a parked lexer, its end */
@@ -179,6 +182,14 @@ static void prebuild(struct lex_queue *q, struct raw_token *r)
 	diag_mute(false);
 }
 
+/* When the parser is the slower, work is shared out. */
+static bool wants_prebuild(struct lex_queue *q)
+{
+	if (q->build_alternate)
+		return q->build_next = !q->build_next;
+	return atomic_load_explicit(&q->nready, memory_order_relaxed) >= 2;
+}
+
 static void *lexer_main(void *arg)
 {
 	struct lex_queue *q = arg;
@@ -187,11 +198,7 @@ static void *lexer_main(void *arg)
 	if (publish(q)) {
 		for (;;) {
 			t.type = (int16_t)lex_raw(&t, q->ctx->scanner);
-			/* when the parser is the slower: work shared out */
-			if (t.kind == LK_PROP &&
-			    (q->build_all ||
-			     atomic_load_explicit(&q->nready,
-						  memory_order_relaxed) >= 2))
+			if (t.kind == LK_PROP && wants_prebuild(q))
 				prebuild(q, &t);
 			if (!q->filling)
 				break;	/* stopped while waiting on /include/ */
@@ -287,6 +294,54 @@ static const struct raw_token *next_token(struct parse_ctx *ctx)
 	return t;
 }
 
+/* A whole property built with nothing to report, or NULL (then nothing
+ * of the attempt is left but arena space). */
+static struct property *build_quietly(struct parse_ctx *ctx,
+				      const struct raw_token *r)
+{
+	bool too_big = ctx->dt->value_too_big, quiet;
+	struct lex_token t;
+	struct property *p;
+
+	view(ctx->tok_input, r, &t);
+	diag_mute(true);
+	p = lex_prop(ctx, &t);
+	quiet = !diag_muted_hit() && ctx->dt->value_too_big == too_big;
+	diag_mute(false);
+	if (quiet)
+		return p;
+	ctx->dt->value_too_big = too_big;
+	ctx->lexical_error_pending = false;
+	return NULL;
+}
+
+/*
+ * The whole properties that follow in the batch join the one just cooked:
+ * the parser then shifts and reduces once per run rather than three times
+ * per property. A property that would report anything ends the run, to
+ * be a token of its own and report in order; so does the next point where
+ * text is released, as a syntax error shows the run's first property.
+ */
+static void extend_run(struct parse_ctx *ctx, struct lex_queue *q,
+		       struct prop_list *run)
+{
+	const struct lex_batch *b = q->reading;
+	const struct raw_token *r;
+	struct property *p;
+
+	for (; q->next < b->n; q->next++) {
+		r = &b->tok[q->next];
+		if (r->off >= ctx->tok_input->release_at)
+			break;
+		if (r->kind == LK_PROP_READY)
+			p = r->prop;
+		else if (r->kind != LK_PROP || !(p = build_quietly(ctx, r)))
+			break;
+		run->last->next = p;
+		run->last = p;
+	}
+}
+
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
 {
 	struct parse_ctx *ctx = yyget_extra(scanner);
@@ -312,6 +367,8 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
 			lex_release(ctx, t.in, t.loc.off);
 		type = lex_cook(ctx, &t, lval);
 		*lloc = t.loc;
+		if (type == DT_PROP && ctx->queue)
+			extend_run(ctx, ctx->queue, &lval->props);
 	} while (type == LEX_NONE);
 	return type;
 }
@@ -338,7 +395,7 @@ static void text_access(bool begin, void *arg)
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* 0: no thread; 1: a thread; 2: one that builds every whole property */
+/* 0: no thread; 1: a thread; 2: one that builds every other property */
 static int want_thread(const struct parse_ctx *ctx)
 {
 	switch (thread_use()) {
@@ -368,7 +425,7 @@ void lexq_start(struct parse_ctx *ctx)
 	arena_init_packed(&q->built.values);
 	q->lctx.dt = &q->built;
 	q->lctx.opt = ctx->opt;
-	q->build_all = mode == 2;
+	q->build_alternate = mode == 2;
 	atomic_init(&q->pause, false);
 	atomic_init(&q->nready, 0);
 	pthread_mutex_init(&q->lock, NULL);

@@ -410,10 +410,10 @@ int lex_cook(struct parse_ctx *ctx, struct lex_token *t, union YYSTYPE *lval)
 		ctx->lexical_error_pending = true;
 		break;
 	case LK_PROP:
-		lval->prop = lex_prop(ctx, t);
+		lval->props.first = lval->props.last = lex_prop(ctx, t);
 		break;
 	case LK_PROP_READY:
-		lval->prop = t->prop;
+		lval->props.first = lval->props.last = t->prop;
 		break;
 	case LK_NODE_BEGIN:
 		len = (uint32_t)lex_prop_name_len(s);

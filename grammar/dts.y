@@ -82,14 +82,20 @@ static void list_add_node(struct node_list *l, struct node *n)
 	l->last = n;
 }
 
-static void list_add_prop(struct prop_list *l, struct property *p)
+/* p..last are linked already (a run of whole properties, see yylex) */
+static void list_add_props(struct prop_list *l, struct prop_list run)
 {
-	p->next = NULL;
+	run.last->next = NULL;
 	if (l->last)
-		l->last->next = p;
+		l->last->next = run.first;
 	else
-		l->first = p;
-	l->last = p;
+		l->first = run.first;
+	l->last = run.last;
+}
+
+static struct prop_list one_prop(struct property *p)
+{
+	return (struct prop_list){ p, p };
 }
 
 static struct node *build_node(struct parse_ctx *ctx, struct prop_list *props,
@@ -272,7 +278,6 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 	struct data data;
 	struct array_value array;
 	struct int_value ival;
-	struct property *prop;
 	struct prop_list props;
 	struct node *node;
 	struct node_list nodes;
@@ -290,7 +295,7 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %token DT_DEL_NODE "/delete-node/"
 %token DT_OMIT_NO_REF "/omit-if-no-ref/"
 %token <str> DT_PROPNODENAME "property or node name"
-%token <prop> DT_PROP "whole property"
+%token <props> DT_PROP "whole property"
 %token <str> DT_NODE_BEGIN "node start"
 %token DT_NODE_END "node end"
 %token <integer> DT_LITERAL "integer"
@@ -310,8 +315,7 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %type <re> memreserve
 %type <res> memreserves
 %type <array> arrayprefix
-%type <prop> propdef
-%type <props> proplist
+%type <props> propdef proplist
 %type <str> dt_ref
 %type <node> devicetree nodedef subnode
 %type <nodes> subnodes subnode_list
@@ -501,7 +505,7 @@ proplist:
 	| proplist propdef
 		{
 			$$ = $1;
-			list_add_prop(&$$, $2);
+			list_add_props(&$$, $2);
 		}
 	;
 
@@ -509,19 +513,20 @@ propdef:
 	  DT_PROP
 	| DT_PROPNODENAME '=' propdata ';'
 		{
-			$$ = prop_new(DT, $1, $3, &@1);
+			$$ = one_prop(prop_new(DT, $1, $3, &@1));
 		}
 	| DT_PROPNODENAME ';'
 		{
-			$$ = prop_new(DT, $1, (struct data){ 0 }, &@1);
+			$$ = one_prop(prop_new(DT, $1, (struct data){ 0 }, &@1));
 		}
 	| DT_DEL_PROP DT_PROPNODENAME ';'
 		{
-			$$ = prop_new_delete(DT, $2, &@2);
+			$$ = one_prop(prop_new_delete(DT, $2, &@2));
 		}
 	| DT_LABEL propdef
 		{
-			label_add(DT, &$2->labels, $1, &@1);
+			/* a run: the label is its first property's */
+			label_add(DT, &$2.first->labels, $1, &@1);
 			$$ = $2;
 		}
 	;

@@ -290,9 +290,9 @@ if want dtc-suite; then
 fi
 want scale && group_script scale "$HERE/scale.sh" "$DOMC"
 # ---- the golden tests again with every helper thread started (as for a
-# big input), the lexer's building every whole property ahead of the
-# parser (as it does when the parser lags): the same bytes, the same
-# messages
+# big input), the lexer's building every other whole property ahead of
+# the parser (as it does when the parser lags), so that runs of properties
+# mix both kinds: the same bytes, the same messages
 if want threads; then
 	DOMC_THREADS=2 G_PREFIX=threads:
 	export DOMC_THREADS
