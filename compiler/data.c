@@ -64,9 +64,14 @@ struct marker *data_add_marker(struct dt *dt, struct data *d,
 			       enum marker_type type, const char *ref,
 			       const struct srcpos *pos)
 {
-	size_t size = is_plain_type(type, ref) ?
-		      offsetof(struct marker, ref) : sizeof(struct marker);
-	struct marker *m = arena_alloc_uninit(&dt->arena, size);
+	bool plain = is_plain_type(type, ref);
+	size_t size = plain ? offsetof(struct marker, ref) :
+			      sizeof(struct marker);
+	struct marker *m;
+
+	if (plain && dt->untyped_values)
+		return NULL;
+	m = arena_alloc_uninit(&dt->arena, size);
 
 	m->next = NULL;
 	m->type = type;

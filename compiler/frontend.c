@@ -349,6 +349,7 @@ struct dt *dts_parse_buffer(const char *name, const char *buf, size_t len,
 	copy[len] = copy[len + 1] = '\0';
 	ctx.dt = dt_new();
 	ctx.dt->input_name = arena_strdup(&ctx.dt->arena, name);
+	ctx.dt->untyped_values = opt && opt->untyped_values;
 	ctx.opt = opt;
 	ctx.input = input_new(&ctx, copy, len, name, NULL);
 	dt = parse_input(&ctx);
@@ -382,6 +383,7 @@ struct dt *dts_parse_file(const char *name, const struct dts_options *opt)
 	struct dt *dt;
 
 	ctx.dt = dt_new();
+	ctx.dt->untyped_values = opt && opt->untyped_values;
 	ctx.opt = opt;
 	if (strcmp(name, "-") == 0) {
 		f = stdin;

@@ -20,6 +20,7 @@ struct dts_options {
 	const char *const *include_dirs;	/* -i, in order */
 	int n_include_dirs;
 	FILE *depfile;		/* -d: each opened file is written to it */
+	bool untyped_values;	/* the tree is not printed as DTS (see dt) */
 };
 
 /*

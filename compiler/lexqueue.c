@@ -424,6 +424,7 @@ void lexq_start(struct parse_ctx *ctx)
 	arena_init(&q->built.arena);
 	arena_init_packed(&q->built.values);
 	q->lctx.dt = &q->built;
+	q->built.untyped_values = ctx->dt->untyped_values;
 	q->lctx.opt = ctx->opt;
 	q->build_alternate = mode == 2;
 	atomic_init(&q->pause, false);

@@ -389,6 +389,7 @@ static struct dt *read_input(struct cli *c, FILE *dep)
 	opt.include_dirs = c->include_dirs;
 	opt.n_include_dirs = c->n_include_dirs;
 	opt.depfile = dep;
+	opt.untyped_values = strcmp(c->out_format, "dts") != 0;
 	dt = dts_parse_file(c->input, &opt);
 	if (dt && dt->root)
 		dt->boot_cpuid_phys = resolve_guess_boot_cpuid(dt);

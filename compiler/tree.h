@@ -74,6 +74,7 @@ void data_append_cell(struct dt *dt, struct data *d, cell_t v);
 /* bits: 8, 16, 32 or 64; big-endian */
 void data_append_integer(struct dt *dt, struct data *d, uint64_t v, int bits);
 void data_append_byte(struct dt *dt, struct data *d, uint8_t b);
+/* NULL for a plain type marker in a tree with untyped_values. */
 struct marker *data_add_marker(struct dt *dt, struct data *d,
 			       enum marker_type type, const char *ref,
 			       const struct srcpos *pos);
@@ -185,6 +186,9 @@ struct dt {
 	unsigned int next_orphan_fragment;
 	int phandle_format;
 	bool value_too_big;	/* DATA_MAX_LEN reported (once) */
+	/* No plain type markers (data_add_marker): only DTS output reads
+	 * them, and a big tree has one or more per property. */
+	bool untyped_values;
 };
 
 struct dt *dt_new(void);
