@@ -2,11 +2,14 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #define ARENA_BLOCK_MIN (64 * 1024)
 #define ARENA_ALIGN 8
@@ -16,6 +19,7 @@ struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
 	size_t mapped;		/* 0: malloc'd; LENT: donated; else mmap'd length */
+	size_t touched;		/* huge pages timed so far (see touch_ahead) */
 	char data[];
 };
 
@@ -23,8 +27,64 @@ struct arena_block {
  * Big blocks are mapped on their own, 2 MiB aligned, and offered to the
  * kernel for transparent huge pages: a tree of a million properties then
  * takes a few hundred page faults instead of tens of thousands.
+ *
+ * On a virtual machine that is a gamble. A huge page the guest has just
+ * freed costs about 0.25 ms to fault in; one the host has reclaimed (free
+ * page reporting, ballooning) costs about 7 ms, where the 512 small pages
+ * of the same size cost 1 to 1.6 ms. So each huge page of a block is first
+ * touched by touch_ahead(), timed, and the first slow one ends huge pages
+ * for the rest of the run.
  */
 #define HUGE_PAGE	(2u * 1024 * 1024)
+#define SLOW_HUGE_PAGE_NS	2000000
+
+static atomic_bool huge_pages_slow;
+
+/* The thread's own time: a fault counts, being preempted does not. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Faults in the huge page at p (untouched, so zero) and times it. */
+static void time_huge_page(char *p)
+{
+	uint64_t start = now_ns();
+
+	*(volatile char *)p = 0;
+	if (now_ns() - start > SLOW_HUGE_PAGE_NS)
+		atomic_store_explicit(&huge_pages_slow, true,
+				      memory_order_relaxed);
+}
+
+/* b's allocations now reach end bytes into its mapping. */
+static void touch_ahead(struct arena_block *b, size_t end)
+{
+	char *base = (char *)b;
+
+	while (b->touched < end) {
+		if (atomic_load_explicit(&huge_pages_slow,
+					 memory_order_relaxed)) {
+			madvise(base + b->touched, b->mapped - b->touched,
+				MADV_NOHUGEPAGE);
+			b->touched = b->mapped;
+			return;
+		}
+		time_huge_page(base + b->touched);
+		b->touched += HUGE_PAGE;
+	}
+}
+
+static void cover(struct arena_block *b)
+{
+	size_t end = offsetof(struct arena_block, data) + b->used;
+
+	if (end > b->touched)
+		touch_ahead(b, end);
+}
 
 static struct arena_block *block_new(size_t bsize, size_t need)
 {
@@ -38,8 +98,10 @@ static struct arena_block *block_new(size_t bsize, size_t need)
 		want = bsize;
 	if (bsize < HUGE_PAGE) {
 		b = malloc(want);
-		if (b)
+		if (b) {
 			b->mapped = 0;
+			b->touched = SIZE_MAX;
+		}
 		return b;
 	}
 	len = (want + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
@@ -53,10 +115,16 @@ static struct arena_block *block_new(size_t bsize, size_t need)
 		munmap(p, (size_t)(start - p));
 	if (start + len < p + len + HUGE_PAGE)
 		munmap(start + len, (size_t)(p + len + HUGE_PAGE - (start + len)));
-#ifdef MADV_HUGEPAGE
-	madvise(start, len, MADV_HUGEPAGE);
-#endif
-	b = (struct arena_block *)start;
+	if (atomic_load_explicit(&huge_pages_slow, memory_order_relaxed)) {
+		madvise(start, len, MADV_NOHUGEPAGE);
+		b = (struct arena_block *)start;
+		b->touched = SIZE_MAX;
+	} else {
+		madvise(start, len, MADV_HUGEPAGE);
+		time_huge_page(start);
+		b = (struct arena_block *)start;
+		b->touched = HUGE_PAGE;
+	}
 	b->mapped = len;
 	return b;
 }
@@ -163,6 +231,7 @@ void arena_donate(struct arena *a, void *p, size_t len)
 	b->size = len - sizeof(*b);
 	b->used = 0;
 	b->mapped = LENT;
+	b->touched = SIZE_MAX;
 	b->next = a->lent;
 	a->lent = b;
 }
@@ -208,6 +277,7 @@ static void *arena_alloc_raw(struct arena *a, size_t size)
 	}
 	p = b->data + b->used;
 	b->used += size;
+	cover(b);
 	a->total += size;
 	a->last = p;
 	return p;
@@ -243,6 +313,7 @@ void *arena_realloc(struct arena *a, void *ptr, size_t old_size,
 			size_t grow = align_up(a, new_size) - (b->used - start);
 
 			b->used = start + align_up(a, new_size);
+			cover(b);
 			a->total += grow;
 			return ptr;
 		}
