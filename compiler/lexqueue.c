@@ -315,6 +315,13 @@ static struct property *build_quietly(struct parse_ctx *ctx,
 	return NULL;
 }
 
+/* Built by the parser after all: not to be built again. */
+static void ready(struct lex_batch *b, unsigned int i, struct property *p)
+{
+	b->tok[i].prop = p;
+	b->tok[i].kind = LK_PROP_READY;
+}
+
 /*
  * The whole properties that follow in the batch join the one just cooked:
  * the parser then shifts and reduces once per run rather than three times
@@ -340,6 +347,59 @@ static void extend_run(struct parse_ctx *ctx, struct lex_queue *q,
 		run->last->next = p;
 		run->last = p;
 	}
+}
+
+/*
+ * "name {", whole properties and "};" in a row (most nodes of a big tree)
+ * become one token, the node built here as the grammar would build it:
+ * the parser then takes one step for the node rather than about a dozen.
+ * Not when a property would report anything, the text's next release
+ * point comes first, or the nesting is at its limit (which reports).
+ */
+static bool fold_leaf(struct parse_ctx *ctx, struct lex_queue *q,
+		      const struct lex_token *begin, YYSTYPE *lval)
+{
+	struct lex_batch *b = q->reading;
+	struct prop_list props = { NULL, NULL };
+	const struct raw_token *r;
+	struct property *p;
+	struct srcpos pos;
+	struct node *n;
+	unsigned int i;
+
+	if (ctx->nesting + 1 > DTS_MAX_NESTING)
+		return false;
+	for (i = q->next; i < b->n; i++) {
+		r = &b->tok[i];
+		if (r->off >= ctx->tok_input->release_at)
+			return false;
+		if (r->kind == LK_PROP_READY)
+			p = r->prop;
+		else if (r->kind == LK_PROP && (p = build_quietly(ctx, r)))
+			ready(b, i, p);
+		else
+			break;
+		if (props.last)
+			props.last->next = p;
+		else
+			props.first = p;
+		props.last = p;
+	}
+	if (i == b->n || b->tok[i].type != DT_NODE_END ||
+	    b->tok[i].off >= ctx->tok_input->release_at)
+		return false;
+	pos = begin->loc;
+	pos.end = b->tok[i].off + b->tok[i].len;
+	n = node_new(ctx->dt, &pos);
+	if (props.last) {
+		props.last->next = NULL;
+		n->props = props.first;
+		n->last_prop = props.last;
+	}
+	node_set_name(ctx->dt, n, lval->str);
+	lval->node = n;
+	q->next = i + 1;
+	return true;
 }
 
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
@@ -369,6 +429,9 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
 		*lloc = t.loc;
 		if (type == DT_PROP && ctx->queue)
 			extend_run(ctx, ctx->queue, &lval->props);
+		else if (type == DT_NODE_BEGIN && ctx->queue &&
+			 fold_leaf(ctx, ctx->queue, &t, lval))
+			type = DT_LEAF_NODE;
 	} while (type == LEX_NONE);
 	return type;
 }

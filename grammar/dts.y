@@ -309,6 +309,8 @@ static void nest(struct parse_ctx *ctx, const struct srcpos *loc)
 %token <str> DT_PATH_REF "path reference"
 %token DT_INCBIN "/incbin/"
 %token DT_BADTOKEN "invalid token"
+/* "name { whole properties };" built whole (lexqueue.c's fold_leaf) */
+%token <node> DT_LEAF_NODE "leaf node"
 
 %type <data> propdata propdataprefix bytestring
 %type <flags> header headers
@@ -809,6 +811,7 @@ subnode:
 			$$ = build_node(ctx, &$3, &$4, &pos);
 			node_set_name(DT, $$, $1);
 		}
+	| DT_LEAF_NODE
 	| DT_PROPNODENAME nodedef
 		{
 			node_set_name(DT, $2, $1);
@@ -887,8 +890,9 @@ static const char *user_token_names(struct parse_ctx *ctx, const char *msg,
 {
 	static const char *const from[] = { "cell array", "byte string",
 					    "whole property", "node start",
-					    "node end" };
+					    "leaf node", "node end" };
 	static const char *const to[] = { "'<'", "'['",
+					  "property or node name",
 					  "property or node name",
 					  "property or node name", "'}'" };
 	const size_t n_names = sizeof(from) / sizeof(from[0]);
