@@ -315,35 +315,43 @@ static struct property *build_quietly(struct parse_ctx *ctx,
 	return NULL;
 }
 
-/* Built by the parser after all: not to be built again. */
-static void ready(struct lex_batch *b, unsigned int i, struct property *p)
+/*
+ * The whole property at b->tok[i], built if need be, for a run or a leaf
+ * node; NULL if it is not one, would report anything, or lies past the
+ * text's next release point (a syntax error shows the first token of a
+ * run or leaf node, which must still be there).
+ */
+static struct property *prop_at(struct parse_ctx *ctx, struct lex_batch *b,
+				unsigned int i)
 {
-	b->tok[i].prop = p;
-	b->tok[i].kind = LK_PROP_READY;
+	struct raw_token *r = &b->tok[i];
+	struct property *p;
+
+	if (r->off >= ctx->tok_input->release_at)
+		return NULL;
+	if (r->kind == LK_PROP_READY)
+		return r->prop;
+	if (r->kind != LK_PROP || !(p = build_quietly(ctx, r)))
+		return NULL;
+	/* should the leaf node fail, not to be built again */
+	r->prop = p;
+	r->kind = LK_PROP_READY;
+	return p;
 }
 
 /*
  * The whole properties that follow in the batch join the one just cooked:
  * the parser then shifts and reduces once per run rather than three times
- * per property. A property that would report anything ends the run, to
- * be a token of its own and report in order; so does the next point where
- * text is released, as a syntax error shows the run's first property.
+ * per property. One that would report anything ends the run, to be a
+ * token of its own and report in order.
  */
 static void extend_run(struct parse_ctx *ctx, struct lex_queue *q,
 		       struct prop_list *run)
 {
-	const struct lex_batch *b = q->reading;
-	const struct raw_token *r;
 	struct property *p;
 
-	for (; q->next < b->n; q->next++) {
-		r = &b->tok[q->next];
-		if (r->off >= ctx->tok_input->release_at)
-			break;
-		if (r->kind == LK_PROP_READY)
-			p = r->prop;
-		else if (r->kind != LK_PROP || !(p = build_quietly(ctx, r)))
-			break;
+	for (; q->next < q->reading->n &&
+	       (p = prop_at(ctx, q->reading, q->next)); q->next++) {
 		run->last->next = p;
 		run->last = p;
 	}
@@ -353,15 +361,14 @@ static void extend_run(struct parse_ctx *ctx, struct lex_queue *q,
  * "name {", whole properties and "};" in a row (most nodes of a big tree)
  * become one token, the node built here as the grammar would build it:
  * the parser then takes one step for the node rather than about a dozen.
- * Not when a property would report anything, the text's next release
- * point comes first, or the nesting is at its limit (which reports).
+ * Not when a property is not prop_at()'s, or the nesting is at its limit
+ * (which reports).
  */
 static bool fold_leaf(struct parse_ctx *ctx, struct lex_queue *q,
 		      const struct lex_token *begin, YYSTYPE *lval)
 {
 	struct lex_batch *b = q->reading;
 	struct prop_list props = { NULL, NULL };
-	const struct raw_token *r;
 	struct property *p;
 	struct srcpos pos;
 	struct node *n;
@@ -369,16 +376,7 @@ static bool fold_leaf(struct parse_ctx *ctx, struct lex_queue *q,
 
 	if (ctx->nesting + 1 > DTS_MAX_NESTING)
 		return false;
-	for (i = q->next; i < b->n; i++) {
-		r = &b->tok[i];
-		if (r->off >= ctx->tok_input->release_at)
-			return false;
-		if (r->kind == LK_PROP_READY)
-			p = r->prop;
-		else if (r->kind == LK_PROP && (p = build_quietly(ctx, r)))
-			ready(b, i, p);
-		else
-			break;
+	for (i = q->next; i < b->n && (p = prop_at(ctx, b, i)); i++) {
 		if (props.last)
 			props.last->next = p;
 		else
