@@ -155,14 +155,26 @@ struct child_index {
 	} slot[];
 };
 
-static uint32_t child_hash(const char *s, size_t len)
+static uint32_t fnv1a(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h ^ h >> 15;
+	return h;
+}
+
+/* The index's hash: FNV-1a with its high bits folded into the low ones,
+ * which pick the slot. */
+static uint32_t child_fold(uint32_t fnv)
+{
+	return fnv ^ fnv >> 15;
+}
+
+static uint32_t child_hash(const char *s, size_t len)
+{
+	return child_fold(fnv1a(s, len));
 }
 
 static struct child_index *child_index_of(const struct dt *dt,
@@ -171,42 +183,85 @@ static struct child_index *child_index_of(const struct dt *dt,
 	return dt->cix[n->child_index - 1];
 }
 
-static void child_index_put(struct child_index *ix, struct node *c)
+/* Puts c in ix; whether a child of the same name was there already. */
+static bool child_index_put(struct child_index *ix, struct node *c,
+			    uint32_t h)
 {
-	uint32_t h = child_hash(c->name, strlen(c->name)), i;
+	bool same = false;
+	uint32_t i;
 
 	for (i = h & ix->mask; ix->slot[i].c; i = (i + 1) & ix->mask)
-		;
+		if (ix->slot[i].h == h && !same &&
+		    strcmp(ix->slot[i].c->name, c->name) == 0)
+			same = true;
 	ix->slot[i].h = h;
 	ix->slot[i].c = c;
 	ix->count++;
+	return same;
+}
+
+static struct child_index *child_index_alloc(struct arena *a, size_t room)
+{
+	struct child_index *ix;
+	size_t size = 16;
+
+	while (size < 2 * room)
+		size *= 2;
+	ix = arena_alloc(a, sizeof(*ix) + size * sizeof(ix->slot[0]));
+	ix->mask = (uint32_t)(size - 1);
+	return ix;
+}
+
+void dt_attach_child_index(struct dt *dt, struct node *n,
+			   struct child_index *ix)
+{
+	if (n->child_index) {
+		/* the old table stays in the arena: growing is rare */
+		dt->cix[n->child_index - 1] = ix;
+		return;
+	}
+	if (dt->ncix == dt->cix_cap) {
+		dt->cix_cap = dt->cix_cap ? 2 * dt->cix_cap : 64;
+		dt->cix = xrealloc(dt->cix, dt->cix_cap * sizeof(*dt->cix));
+	}
+	dt->cix[dt->ncix++] = ix;
+	n->child_index = (uint32_t)dt->ncix;
 }
 
 /* (Re)builds n's index from its list, with room for room children. */
 static void child_index_build(struct dt *dt, struct node *n, size_t room)
 {
-	struct child_index *ix;
+	struct child_index *ix = child_index_alloc(&dt->arena, room);
 	struct node *c;
-	size_t size = 16;
 
-	while (size < 2 * room)
-		size *= 2;
-	ix = arena_alloc(&dt->arena, sizeof(*ix) + size * sizeof(ix->slot[0]));
-	ix->mask = (uint32_t)(size - 1);
 	for_each_child_withdel(n, c)
-		child_index_put(ix, c);
-	if (!n->child_index) {
-		if (dt->ncix == dt->cix_cap) {
-			dt->cix_cap = dt->cix_cap ? 2 * dt->cix_cap : 64;
-			dt->cix = xrealloc(dt->cix,
-					   dt->cix_cap * sizeof(*dt->cix));
-		}
-		dt->cix[dt->ncix++] = ix;
-		n->child_index = (uint32_t)dt->ncix;
-	} else {
-		/* the old table stays in the arena: growing is rare */
-		dt->cix[n->child_index - 1] = ix;
+		child_index_put(ix, c, child_hash(c->name, strlen(c->name)));
+	dt_attach_child_index(dt, n, ix);
+}
+
+bool node_wants_child_index(const struct node *n)
+{
+	return !n->child_index && n->nchildren > CHILD_SCAN_MAX;
+}
+
+struct child_index *child_index_make(struct arena *a, const struct node *n,
+				     const struct name_hash *names,
+				     size_t count, bool *same)
+{
+	struct child_index *ix = child_index_alloc(a, count);
+	struct node *c;
+	size_t j = 0;
+
+	*same = false;
+	for (c = n->children; c; c = c->next_sibling, j++) {
+		/* (names should cover the whole list; hash any beyond) */
+		uint32_t h = j < count ? child_fold(names[j].fnv) :
+			     child_hash(c->name, strlen(c->name));
+
+		if (child_index_put(ix, c, h))
+			*same = true;
 	}
+	return ix;
 }
 
 /* child was just appended to parent's list. */
@@ -218,7 +273,8 @@ static void child_index_add(struct dt *dt, struct node *parent,
 	if (2 * ((size_t)ix->count + 1) > (size_t)ix->mask + 1)
 		child_index_build(dt, parent, 2 * (size_t)parent->nchildren);
 	else
-		child_index_put(ix, child);
+		child_index_put(ix, child,
+				child_hash(child->name, strlen(child->name)));
 }
 
 static bool use_child_index(const struct dt *dt, const struct node *n)
@@ -247,16 +303,18 @@ static const struct child_slot *child_probe(const struct child_index *ix,
 	return NULL;
 }
 
-struct node *node_child_by_name(const struct dt *dt, const struct node *n,
-				const char *name, size_t len,
-				bool (*accept)(const struct node *c))
+/* node_child_by_name(); fill: a big parent without an index gets one. */
+static struct node *child_by_name(const struct dt *dt, const struct node *n,
+				  const char *name, size_t len,
+				  bool (*accept)(const struct node *c),
+				  bool fill)
 {
 	const struct child_index *ix;
 	const struct child_slot *sl;
 	struct node *c;
 	uint32_t h;
 
-	if (!use_child_index(dt, n)) {
+	if (fill ? !use_child_index(dt, n) : !n->child_index) {
 		for_each_child_withdel(n, c)
 			if (strncmp(c->name, name, len) == 0 &&
 			    c->name[len] == '\0' && accept(c))
@@ -273,6 +331,13 @@ struct node *node_child_by_name(const struct dt *dt, const struct node *n,
 			return c;
 	}
 	return NULL;
+}
+
+struct node *node_child_by_name(const struct dt *dt, const struct node *n,
+				const char *name, size_t len,
+				bool (*accept)(const struct node *c))
+{
+	return child_by_name(dt, n, name, len, accept, true);
 }
 
 struct node *node_next_same_name(const struct dt *dt, const struct node *n,
@@ -539,7 +604,8 @@ bool node_is_attached(const struct dt *dt, const struct node *n)
 	return false;
 }
 
-struct node *dt_node_by_path(struct dt *dt, const char *path)
+static struct node *path_lookup(const struct dt *dt, const char *path,
+				bool fill)
 {
 	struct node *n = dt->root;
 
@@ -555,14 +621,19 @@ struct node *dt_node_by_path(struct dt *dt, const char *path)
 		if (!*path)
 			break;
 		slash = strchr(path, '/');
-		n = node_get_child_n(dt, n, path,
-				     slash ? (size_t)(slash - path)
-					   : strlen(path));
+		n = child_by_name(dt, n, path,
+				  slash ? (size_t)(slash - path) : strlen(path),
+				  live, fill);
 		if (!slash)
 			break;
 		path = slash + 1;
 	}
 	return n;
+}
+
+struct node *dt_node_by_path(struct dt *dt, const char *path)
+{
+	return path_lookup(dt, path, true);
 }
 
 static struct node *label_walk(struct node *n, const char *label)
@@ -581,7 +652,7 @@ static struct node *label_walk(struct node *n, const char *label)
 	return NULL;
 }
 
-struct node *dt_node_by_label(struct dt *dt, const char *label)
+static struct node *label_lookup(const struct dt *dt, const char *label)
 {
 	struct hmap_entry *e;
 	struct node *found = NULL;
@@ -604,6 +675,11 @@ struct node *dt_node_by_label(struct dt *dt, const char *label)
 	return found;
 }
 
+struct node *dt_node_by_label(struct dt *dt, const char *label)
+{
+	return label_lookup(dt, label);
+}
+
 struct node *dt_node_by_ref(struct dt *dt, const char *ref)
 {
 	if (strcmp(ref, "/") == 0)
@@ -611,6 +687,15 @@ struct node *dt_node_by_ref(struct dt *dt, const char *ref)
 	if (ref[0] == '/')
 		return dt_node_by_path(dt, ref);
 	return dt_node_by_label(dt, ref);
+}
+
+struct node *dt_find_ref(const struct dt *dt, const char *ref)
+{
+	if (strcmp(ref, "/") == 0)
+		return dt->root;
+	if (ref[0] == '/')
+		return path_lookup(dt, ref, false);
+	return label_lookup(dt, ref);
 }
 
 static const void *phandle_key(cell_t ph)
