@@ -24,21 +24,23 @@ struct seen_label;
 
 /*
  * References (markers in property values) in tree order, each resolved
- * before its fixup runs: to is the node it names (NULL: none), site the
- * survey's entry for its label (NULL: none used). A phandle reference
- * that names a node no longer needs its marker, only where its phandle
- * goes: cell replaces m.
+ * into a target (what it names, see target()) before its fixup runs. A
+ * resolved phandle reference needs no more than that and where its
+ * phandle goes: they replace its marker and property. A path reference
+ * keeps both for the insertion, its target in to[].
  */
 struct refs {
 	struct ref {
-		struct property *p;
 		union {
-			struct marker *m;
+			struct property *p;
 			uint8_t *cell;
 		};
-		struct node *to;
-		struct seen_label *site;
+		union {
+			struct marker *m;
+			uintptr_t to;
+		};
 	} *v;
+	uintptr_t *to;		/* path references' targets */
 	size_t n, cap;
 };
 
@@ -781,6 +783,34 @@ struct seen_label {
 	bool ph_props;
 };
 
+/*
+ * What a resolved reference names: a label's entry in the survey's table
+ * (the label's node is the target), or a node found otherwise; 0:
+ * nothing. The two low bits tell which: both are 8-byte aligned, as is a
+ * marker, which an unresolved phandle reference keeps in their place.
+ */
+enum { T_NODE = 1, T_SITE = 2, T_MASK = 3 };
+
+static uintptr_t target(struct node *n, struct seen_label *site)
+{
+	if (site)
+		return (uintptr_t)site | T_SITE;
+	return n ? (uintptr_t)n | T_NODE : 0;
+}
+
+static struct seen_label *target_site(uintptr_t t)
+{
+	return (t & T_MASK) == T_SITE ? (struct seen_label *)(t & ~T_MASK) :
+					NULL;
+}
+
+static struct node *target_node(uintptr_t t)
+{
+	if ((t & T_MASK) == T_SITE)
+		return target_site(t)->node;
+	return (t & T_MASK) == T_NODE ? (struct node *)(t & ~T_MASK) : NULL;
+}
+
 struct lslot {
 	uint32_t h;
 	uint32_t k;		/* labels index + 1; 0: empty */
@@ -819,6 +849,9 @@ struct survey {
 	struct name_hash *props, *kids;	/* the current node's */
 	size_t props_cap, kids_cap;
 	struct hset props_set, kids_set;
+	/* the props' hashes, a bit each (see name_bit()); whether two met */
+	uint64_t props_bits;
+	bool props_met;
 
 	struct seen_label *labels;	/* first site of each label name */
 	size_t nlabels, labels_cap;
@@ -868,9 +901,11 @@ struct pieces {
 /*
  * Nodes and properties the main thread surveys before it asks for help
  * (THREADS_BY_SIZE): a smaller tree is done before a thread would pay for
- * its start.
+ * its start. A tree whose arena holds more than SURVEY_ALONE_BYTES (some
+ * 130 bytes an item) is that big for sure: the helper starts at once.
  */
-#define SURVEY_ALONE	65536
+#define SURVEY_ALONE		65536
+#define SURVEY_ALONE_BYTES	((size_t)SURVEY_ALONE * 130)
 
 /* What every survey watches for: set before any starts, then read only. */
 static struct {
@@ -961,9 +996,7 @@ static void refs_push(struct refs *l, struct property *p, struct marker *m)
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
 	l->v[l->n].p = p;
-	l->v[l->n].m = m;
-	l->v[l->n].to = NULL;
-	l->v[l->n++].site = NULL;
+	l->v[l->n++].m = m;
 }
 
 static void hname_push(struct name_hash **v, size_t *cap, size_t i,
@@ -1076,6 +1109,24 @@ static bool any_same(struct hset *t, const struct name_hash *v, size_t n)
 	return false;
 }
 
+/*
+ * A name's bit in a 64-bit summary of a few names: two names with
+ * different bits differ, so a node whose names' bits are all different
+ * needs no comparison of them.
+ */
+static uint64_t name_bit(uint32_t h)
+{
+	return (uint64_t)1 << (h >> 26);
+}
+
+static bool bits_meet(uint64_t *bits, uint32_t h)
+{
+	bool met = *bits & name_bit(h);
+
+	*bits |= name_bit(h);
+	return met;
+}
+
 /* Whether v[0..n) (in t if n > PAIRWISE_MAX) holds name s of hash h. */
 static bool holds(const struct hset *t, const struct name_hash *v, size_t n,
 		  uint32_t h, const char *s)
@@ -1117,10 +1168,15 @@ static struct lslot *label_slot(const struct survey *s, const char *name,
 	return &s->ltab[i];
 }
 
-static void ltab_grow(struct survey *s)
+/* Makes room in s's label table for n labels. */
+static void ltab_grow(struct survey *s, size_t n)
 {
-	size_t size = s->ltab_size ? 2 * s->ltab_size : 1024, i, j;
+	size_t size = s->ltab_size ? s->ltab_size : 1024, i, j;
 
+	while (2 * n > size)
+		size *= 2;
+	if (size == s->ltab_size)
+		return;
 	free(s->ltab);
 	s->ltab = xmalloc(size * sizeof(*s->ltab));
 	memset(s->ltab, 0, size * sizeof(*s->ltab));
@@ -1141,7 +1197,7 @@ static bool label_record(struct survey *s, const struct seen_label *site)
 	struct lslot *slot;
 
 	if (2 * (s->nlabels + 1) > s->ltab_size)
-		ltab_grow(s);
+		ltab_grow(s, s->nlabels + 1);
 	slot = label_slot(s, site->name, site->h);
 	if (slot->k) {
 		const struct seen_label *o = &s->labels[slot->k - 1];
@@ -1298,6 +1354,8 @@ static uint32_t survey_props(struct survey *s, struct node *n,
 		ni = prop_name_info(s, p->name);
 		if (!(ni->cls & CC_PROP))
 			s->dirty |= DIRTY(D_PROP_CHARS);
+		if (bits_meet(&s->props_bits, ni->h))
+			s->props_met = true;
 		hname_push(&s->props, &s->props_cap, (*np)++, ni->h, p->name);
 		for_each_label(p->labels, l)
 			survey_label(s, l->name, n, p, NULL, false);
@@ -1334,6 +1392,8 @@ static void survey_kids(struct survey *s, struct node *n, size_t np)
 	unsigned int cls, ats;
 	struct node *c;
 	size_t nk = 0, len;
+	uint64_t bits = 0;
+	bool met = false;
 
 	for_each_child_withdel(n, c) {
 		uint32_t h;
@@ -1343,16 +1403,20 @@ static void survey_kids(struct survey *s, struct node *n, size_t np)
 		h = scan_name(c->name, &cls, &ats, &len);
 
 		hname_push(&s->kids, &s->kids_cap, nk++, h, c->name);
+		if (bits_meet(&bits, h))
+			met = true;
 		if (c->deleted)
 			continue;
 		if (!(cls & CC_NODE))
 			s->dirty |= DIRTY(D_NODE_CHARS);
 		if (ats > 1)
 			s->dirty |= DIRTY(D_NODE_FORMAT);
-		if (np && holds(&s->props_set, s->props, np, h, c->name))
+		if ((s->props_bits & name_bit(h)) &&
+		    holds(&s->props_set, s->props, np, h, c->name))
 			s->dirty |= DIRTY(D_NODE_VS_PROP);
 	}
-	if (nk > 1 && kids_same(s, n, nk))
+	/* a big parent's index is made whether or not two names met */
+	if ((met || nk > PAIRWISE_MAX) && kids_same(s, n, nk))
 		s->dirty |= DIRTY(D_DUP_NODE);
 }
 
@@ -1372,6 +1436,8 @@ static void survey_node(struct survey *s, struct node *n, bool whole)
 	 * asking for the next link early lets them overlap with the work.
 	 */
 	__builtin_prefetch(n->children);
+	s->props_bits = 0;
+	s->props_met = false;
 	seen = survey_props(s, n, first, first_refs, &np);
 	s->items += np + 1;
 	for (bits = seen & sw.typed_mask; bits; bits &= bits - 1) {
@@ -1397,7 +1463,9 @@ static void survey_node(struct survey *s, struct node *n, bool whole)
 	for_each_label(n->labels, l)
 		survey_label(s, l->name, n, NULL, NULL,
 			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
-	if (np > 1 && any_same(&s->props_set, s->props, np))
+	/* (many properties fill props_set for holds() here) */
+	if ((s->props_met || np > PAIRWISE_MAX) &&
+	    any_same(&s->props_set, s->props, np))
 		s->dirty |= DIRTY(D_DUP_PROP);
 	survey_kids(s, n, np);
 	if (whole)
@@ -1493,12 +1561,13 @@ static void *survey_helper(void *arg)
 
 /*
  * The main thread's share of the survey. Under THREADS_BY_SIZE the helper
- * starts once the main thread has surveyed SURVEY_ALONE items with chunks
- * left; under THREADS_ALWAYS it starts first, and the two take turns, so
+ * starts at once on a tree known to be big, else once the main thread has
+ * surveyed SURVEY_ALONE items with chunks left; under THREADS_ALWAYS it
+ * starts first, and the two take turns, so
  * that even a small tree is split between them. A helper that cannot
  * start leaves the main thread to survey every chunk.
  */
-static void survey_chunks(enum thread_use use)
+static void survey_chunks(const struct dt *dt, enum thread_use use)
 {
 	bool want = use == THREADS_BY_SIZE;
 	size_t turn = 0, k;
@@ -1506,7 +1575,12 @@ static void survey_chunks(enum thread_use use)
 	atomic_init(&sv.next, 0);
 	sv.helped = false;
 	sv.alternate = false;
-	if (use == THREADS_ALWAYS) {
+	if (want && dt->arena.total >= SURVEY_ALONE_BYTES &&
+	    sv.nchunks > 1) {
+		want = false;
+		sv.helped = pthread_create(&sv.helper, NULL, survey_helper,
+					   NULL) == 0;
+	} else if (use == THREADS_ALWAYS) {
 		/* set before the helper reads it, changed only if none runs */
 		sv.alternate = true;
 		sv.helped = pthread_create(&sv.helper, NULL, survey_helper,
@@ -1608,6 +1682,12 @@ static void survey_merge(struct dt *dt)
 	if (sv.helped) {
 		a->dirty |= b->dirty;
 		a->refs_in_name = a->refs_in_name || b->refs_in_name;
+		if (b->nlabels) {
+			ltab_grow(a, a->nlabels + b->nlabels);
+			a->labels_cap = a->nlabels + b->nlabels;
+			a->labels = xrealloc(a->labels, a->labels_cap *
+					     sizeof(*a->labels));
+		}
 		for (j = 0; j < b->nlabels &&
 			    !(a->dirty & DIRTY(D_DUP_LABEL)); j++)
 			if (!label_record(a, &b->labels[j]))
@@ -1630,20 +1710,23 @@ static void survey_merge(struct dt *dt)
 /*
  * Resolving the references, which node each names, reads the tree only.
  * So a helper thread takes part, under the same conditions as in the
- * survey: when the phandle fixups start, it resolves the second half of
- * the phandle references, then path references, while the main thread
- * resolves and fixes the first half, then fixes the second. Nothing the
- * phandle fixups write (phandle cells, phandle properties and numbers)
- * is read by a resolution; the helper is done before any other check
- * runs.
+ * survey: when the phandle fixups start, it resolves phandle references
+ * from the last piece backwards, then path references, while the main
+ * thread resolves and fixes pieces from the first on; where they meet,
+ * the main thread fixes the helper's pieces. Neither waits for work the
+ * other has not started, so a helper that gets little time costs little.
+ * Nothing the phandle fixups write (phandle cells, phandle properties and
+ * numbers) is read by a resolution; the helper is done before any other
+ * check runs.
  */
 static struct {
 	pthread_t thread;
 	bool running;		/* started, not joined yet */
-	size_t ph_mid;		/* it resolves phandle pieces [ph_mid, n) */
+	/* the phandle pieces nobody has taken: [low 32 bits, high 32 bits) */
+	_Atomic uint64_t ph_free;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool ph_done;		/* (lock) it has, the main thread may fix them */
+	bool ph_done;		/* (lock) the helper took its last one */
 	atomic_size_t next_path;	/* the next path piece to resolve */
 } fh = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -1653,24 +1736,44 @@ static struct {
 /* Hashes are computed a few references ahead, to fetch their slot early. */
 #define RING	8
 
+/* Sets v[k]'s target (to[k] for a path reference). */
+static void resolve_to(struct refs *l, size_t k, int kind, struct node *to,
+		       struct seen_label *site)
+{
+	struct ref *r = &l->v[k];
+
+	if (kind == R_PATH) {
+		l->to[k] = target(to, site);
+	} else if (to) {
+		r->cell = r->p->val.val + r->m->offset;
+		r->to = target(to, site);
+	}
+}
+
 /*
  * Resolves a piece of references (any thread). Each reference's marker,
  * name and property, its slot in the label table and the label's entry
  * are cache misses that would otherwise come one by one: they are fetched
- * ahead, each stage nearer than the one it depends on.
+ * ahead, each stage nearer than the one it depends on. References by path
+ * are looked up together at the end (dt_find_paths()).
  */
 static void resolve_piece(struct dt *dt, int kind, const struct piece *pc)
 {
-	struct ref *v = sv.st[pc->by].refs[kind].v + pc->start;
+	struct refs *l = &sv.st[pc->by].refs[kind];
+	struct ref *v = l->v + pc->start;
 	const struct survey *t = &sv.st[0];
 	size_t n = pc->end - pc->start, k, mask = t->ltab_size - 1;
 	bool table = sv.labels_usable && t->ltab_size;
-	uint32_t ring[RING];
+	const char *paths[PIECE];
+	struct node *found[PIECE];
+	uint32_t ring[RING], at[PIECE];
+	size_t npaths = 0;
 
 	for (k = 0; k < n && k < 4; k++)
 		ring[k] = hash_str(v[k].m->ref);
 	for (k = 0; k < n; k++) {
-		struct ref *r = &v[k];
+		struct seen_label *site = NULL;
+		struct node *to;
 		const char *ref;
 
 		if (k + 16 < n) {
@@ -1692,15 +1795,22 @@ static void resolve_piece(struct dt *dt, int kind, const struct piece *pc)
 			if (sl->k)
 				__builtin_prefetch(&t->labels[sl->k - 1]);
 		}
-		ref = r->m->ref;
-		r->site = NULL;
-		if (!table || ref[0] == '/')
-			r->to = ref_target(dt, ref, &r->site, true);
+		ref = v[k].m->ref;
+		if (ref[0] == '/') {
+			paths[npaths] = ref;
+			at[npaths++] = (uint32_t)k;
+			continue;
+		}
+		if (!table)
+			to = ref_target(dt, ref, &site, true);
 		else
-			r->to = table_target(ref, ring[k % RING], &r->site);
-		if (kind == R_PHANDLE && r->to)
-			r->cell = r->p->val.val + r->m->offset;
+			to = table_target(ref, ring[k % RING], &site);
+		resolve_to(l, pc->start + k, kind, to, site);
 	}
+	if (npaths)
+		dt_find_paths(dt, paths, found, npaths);
+	for (k = 0; k < npaths; k++)
+		resolve_to(l, pc->start + at[k], kind, found[k], NULL);
 }
 
 static void resolve_path_pieces(void)
@@ -1713,13 +1823,32 @@ static void resolve_path_pieces(void)
 		resolve_piece(sv.dt, R_PATH, &ps->v[i]);
 }
 
+/* The first free phandle piece (the main thread's), or the last. */
+static bool take_phandle_piece(bool last, size_t *i)
+{
+	uint64_t v = atomic_load_explicit(&fh.ph_free, memory_order_relaxed);
+	uint64_t nv;
+
+	do {
+		uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+		if (lo >= hi)
+			return false;
+		*i = last ? hi - 1 : lo;
+		nv = last ? v - ((uint64_t)1 << 32) : v + 1;
+	} while (!atomic_compare_exchange_weak_explicit(&fh.ph_free, &v, nv,
+							memory_order_relaxed,
+							memory_order_relaxed));
+	return true;
+}
+
 static void *fix_helper(void *arg)
 {
 	const struct pieces *ps = &sv.pieces[R_PHANDLE];
 	size_t i;
 
 	(void)arg;
-	for (i = fh.ph_mid; i < ps->n; i++)
+	while (take_phandle_piece(true, &i))
 		resolve_piece(sv.dt, R_PHANDLE, &ps->v[i]);
 	pthread_mutex_lock(&fh.lock);
 	fh.ph_done = true;
@@ -1729,14 +1858,12 @@ static void *fix_helper(void *arg)
 	return NULL;
 }
 
-/* Starts the helper for phandle pieces [mid, n) and the path pieces. */
-static bool helper_start(size_t mid)
+static bool helper_start(void)
 {
 	if (!sv.helped && sv.use != THREADS_ALWAYS)
 		return false;
 	if (!sv.pieces[R_PHANDLE].n && !sv.pieces[R_PATH].n)
 		return false;
-	fh.ph_mid = mid;
 	fh.ph_done = false;
 	fh.running = pthread_create(&fh.thread, NULL, fix_helper, NULL) == 0;
 	return fh.running;
@@ -1811,8 +1938,10 @@ static void survey_free(struct survey *s)
 {
 	int i;
 
-	for (i = 0; i < NREFS; i++)
+	for (i = 0; i < NREFS; i++) {
 		free(s->refs[i].v);
+		free(s->refs[i].to);
+	}
 	for (i = 0; i < NNODES; i++)
 		free(s->nodes[i].v);
 	free(s->props);
@@ -1842,6 +1971,7 @@ static void survey(struct dt *dt)
 	struct node *root = dt->root;
 	unsigned int cls, ats;
 	size_t len;
+	int i;
 
 	sv.use = thread_use();
 	survey_setup();
@@ -1860,7 +1990,7 @@ static void survey(struct dt *dt)
 	if (ats > 1)
 		sv.st[0].dirty |= DIRTY(D_NODE_FORMAT);
 	chunks_plan(root, sv.use != THREADS_NEVER);
-	survey_chunks(sv.use);
+	survey_chunks(dt, sv.use);
 	survey_merge(dt);
 	survey_verdicts(sv.st[0].dirty);
 	explicit_phandles.only = &sv.explicit_ph;
@@ -1872,6 +2002,11 @@ static void survey(struct dt *dt)
 		phandle_references.listed = true;
 		path_references.listed = true;
 		atomic_init(&fh.next_path, 0);
+		for (i = 0; i < 2; i++) {
+			struct refs *l = &sv.st[i].refs[R_PATH];
+
+			l->to = xmalloc((l->n ? l->n : 1) * sizeof(*l->to));
+		}
 	}
 }
 
@@ -1903,9 +2038,11 @@ static void survey_done(void)
  * node that has no phandle yet the node itself and its last property,
  * which get a new phandle property.
  */
-static bool wants_phandle(const struct ref *r)
+static bool wants_phandle(uintptr_t t)
 {
-	return r->to && (!r->site || !r->site->ph);
+	const struct seen_label *site = target_site(t);
+
+	return site ? !site->ph : (t & T_MASK) == T_NODE;
 }
 
 static void fix_phandle_piece(struct check *c, struct dt *dt,
@@ -1915,64 +2052,82 @@ static void fix_phandle_piece(struct check *c, struct dt *dt,
 	size_t n = pc->end - pc->start, k;
 
 	for (k = 0; k < n; k++) {
-		if (k + 16 < n)
-			__builtin_prefetch(v[k + 16].site);
-		if (k + 8 < n && v[k + 8].to) {
+		if (k + 16 < n && (v[k + 16].to & T_MASK) == T_SITE)
+			__builtin_prefetch(target_site(v[k + 16].to));
+		if (k + 8 < n && (v[k + 8].to & T_MASK)) {
 			__builtin_prefetch(v[k + 8].cell, 1);
-			if (wants_phandle(&v[k + 8])) {
-				__builtin_prefetch(&v[k + 8].to->last_prop);
-				__builtin_prefetch(&v[k + 8].to->phandle, 1);
+			if (wants_phandle(v[k + 8].to)) {
+				struct node *to = target_node(v[k + 8].to);
+
+				__builtin_prefetch(&to->last_prop);
+				__builtin_prefetch(&to->phandle, 1);
 			}
 		}
-		if (k + 3 < n && wants_phandle(&v[k + 3]) &&
-		    v[k + 3].to->last_prop)
-			__builtin_prefetch(v[k + 3].to->last_prop, 1);
-		if (!v[k].to)
+		if (k + 3 < n && (v[k + 3].to & T_MASK) &&
+		    wants_phandle(v[k + 3].to)) {
+			struct node *to = target_node(v[k + 3].to);
+
+			if (to->last_prop)
+				__builtin_prefetch(to->last_prop, 1);
+		}
+		if (!(v[k].to & T_MASK))
 			phandle_unresolved(c, dt, v[k].p, v[k].m);
 		else
 			cell_store(v[k].cell,
-				   site_phandle(dt, v[k].site, v[k].to));
+				   site_phandle(dt, target_site(v[k].to),
+						target_node(v[k].to)));
 	}
 }
 
 static void fix_path_piece(struct check *c, struct dt *dt,
 			   const struct piece *pc)
 {
-	struct ref *v = sv.st[pc->by].refs[R_PATH].v + pc->start;
+	const struct refs *l = &sv.st[pc->by].refs[R_PATH];
+	const struct ref *v = l->v + pc->start;
+	const uintptr_t *to = l->to + pc->start;
 	size_t n = pc->end - pc->start, k;
 
 	for (k = 0; k < n; k++) {
 		if (k + 8 < n) {
 			__builtin_prefetch(v[k + 8].p);
 			__builtin_prefetch(v[k + 8].m);
-			__builtin_prefetch(v[k + 8].site);
+			__builtin_prefetch(target_site(to[k + 8]));
 		}
 		if (k + 4 < n)
 			__builtin_prefetch(v[k + 4].p->val.val);
-		put_path(c, dt, v[k].p, v[k].m, v[k].to, v[k].site);
+		put_path(c, dt, v[k].p, v[k].m, target_node(to[k]),
+			 target_site(to[k]));
 	}
 }
 
 /*
- * The main thread resolves and fixes the first half of the phandle
- * references piece by piece (a piece's values are still in its cache
- * when fixed), while the helper, if any, resolves the second.
+ * The main thread resolves and fixes phandle pieces from the first on (a
+ * piece's values are still in its cache when fixed), then fixes those
+ * the helper resolved.
  */
 static void fix_phandles(struct check *c, struct dt *dt)
 {
 	const struct pieces *ps = &sv.pieces[R_PHANDLE];
-	size_t mid = ps->n, i;
+	size_t mine = 0, i;
+	bool helped;
 
-	if (helper_start(ps->n / 2))
-		mid = ps->n / 2;
-	for (i = 0; i < mid; i++) {
+	/* (more pieces than 32 bits count, never seen, go unshared) */
+	atomic_store_explicit(&fh.ph_free,
+			      ps->n < UINT32_MAX ? (uint64_t)ps->n << 32 : 0,
+			      memory_order_relaxed);
+	helped = ps->n < UINT32_MAX && helper_start();
+	while (take_phandle_piece(false, &i)) {
 		resolve_piece(dt, R_PHANDLE, &ps->v[i]);
 		fix_phandle_piece(c, dt, &ps->v[i]);
+		mine = i + 1;
 	}
-	if (mid < ps->n)
+	if (helped)
 		helper_wait_phandles();
-	for (i = mid; i < ps->n; i++)
+	for (i = mine; i < ps->n; i++) {
+		if (!helped)
+			resolve_piece(dt, R_PHANDLE, &ps->v[i]);
 		fix_phandle_piece(c, dt, &ps->v[i]);
+	}
 }
 
 /* The path pieces the helper has not taken are resolved here. */

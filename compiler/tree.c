@@ -689,6 +689,120 @@ struct node *dt_node_by_ref(struct dt *dt, const char *ref)
 	return dt_node_by_label(dt, ref);
 }
 
+/*
+ * dt_find_paths() follows several paths a level at a time: for each level,
+ * the memory every lookup will read (index slot, child node, its name) is
+ * fetched for all of them before any is used, so their cache misses
+ * overlap instead of coming one after the other.
+ */
+#define PATH_BATCH	8
+
+struct path_walk {
+	const char *path;	/* what is left to follow */
+	struct node *n;
+	bool done;
+	/* the next component, once found */
+	const char *comp, *slash;
+	size_t len;
+	const struct child_slot *slot;	/* its first slot, if indexed */
+};
+
+/* Finds w's next component and fetches its slot; false if none is left
+ * (path_lookup()'s loop ends). */
+static bool walk_next(const struct dt *dt, struct path_walk *w)
+{
+	const struct child_index *ix;
+	uint32_t h;
+
+	if (!w->n || !*w->path)
+		return false;
+	while (*w->path == '/')
+		w->path++;
+	if (!*w->path)
+		return false;
+	w->comp = w->path;
+	w->slash = strchr(w->comp, '/');
+	w->len = w->slash ? (size_t)(w->slash - w->comp) : strlen(w->comp);
+	w->slot = NULL;
+	if (w->n->child_index) {
+		ix = child_index_of(dt, w->n);
+		h = child_hash(w->comp, w->len);
+		w->slot = &ix->slot[h & ix->mask];
+		__builtin_prefetch(w->slot);
+	}
+	return true;
+}
+
+static void walk_fetch_node(const struct path_walk *w)
+{
+	if (w->slot && w->slot->c) {
+		__builtin_prefetch(w->slot->c);
+		__builtin_prefetch(&w->slot->c->deleted);
+	}
+}
+
+static void walk_fetch_name(const struct path_walk *w)
+{
+	if (w->slot && w->slot->c)
+		__builtin_prefetch(w->slot->c->name);
+}
+
+/* One turn of path_lookup()'s loop, the component found by walk_next(). */
+static void walk_step(const struct dt *dt, struct path_walk *w)
+{
+	w->n = child_by_name(dt, w->n, w->comp, w->len, live, false);
+	if (w->slash)
+		w->path = w->slash + 1;
+	else
+		w->done = true;
+}
+
+static void find_batch(const struct dt *dt, const char *const *paths,
+		       struct node **out, size_t count)
+{
+	struct path_walk w[PATH_BATCH];
+	size_t i, left = count;
+
+	for (i = 0; i < count; i++) {
+		w[i] = (struct path_walk){ .path = paths[i], .n = dt->root };
+		if (!w[i].n) {
+			w[i].done = true;
+			left--;
+		}
+	}
+	while (left) {
+		for (i = 0; i < count; i++)
+			if (!w[i].done && !walk_next(dt, &w[i])) {
+				w[i].done = true;
+				left--;
+			}
+		for (i = 0; i < count; i++)
+			if (!w[i].done)
+				walk_fetch_node(&w[i]);
+		for (i = 0; i < count; i++)
+			if (!w[i].done)
+				walk_fetch_name(&w[i]);
+		for (i = 0; i < count; i++)
+			if (!w[i].done) {
+				walk_step(dt, &w[i]);
+				if (w[i].done)
+					left--;
+			}
+	}
+	for (i = 0; i < count; i++)
+		out[i] = w[i].n;
+}
+
+void dt_find_paths(const struct dt *dt, const char *const *paths,
+		   struct node **out, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i += PATH_BATCH)
+		find_batch(dt, paths + i, out + i,
+			   count - i < PATH_BATCH ? count - i : PATH_BATCH);
+}
+
 struct node *dt_find_ref(const struct dt *dt, const char *ref)
 {
 	if (strcmp(ref, "/") == 0)
@@ -745,6 +859,28 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 	return found;
 }
 
+/*
+ * Whether dt_node_by_phandle(dt, ph) would find a node: it does when some
+ * attached node has ph (with two of them it walks the tree, and finds the
+ * first). The allocator asks this of every number it tries; the first
+ * attached node answers it.
+ */
+static bool phandle_used(const struct dt *dt, cell_t ph)
+{
+	struct hmap_entry *e;
+
+	if (ph == 0 || ph == 0xffffffffu)
+		return false;
+	e = hmap_find(&dt->phandles, phandle_key(ph), "", 0);
+	for (; e; e = hmap_next(&dt->phandles, e)) {
+		const struct node *n = e->value;
+
+		if (n->phandle == ph && node_is_attached(dt, n))
+			return true;
+	}
+	return false;
+}
+
 cell_t dt_node_phandle(struct dt *dt, struct node *n)
 {
 	return dt_node_phandle_props(dt, n, true);
@@ -758,7 +894,7 @@ cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have)
 
 	if (n->phandle != 0 && n->phandle != 0xffffffffu)
 		return n->phandle;
-	while (dt_node_by_phandle(dt, dt->next_phandle))
+	while (phandle_used(dt, dt->next_phandle))
 		dt->next_phandle++;
 	n->phandle = dt->next_phandle;
 	dt_index_phandle(dt, n);

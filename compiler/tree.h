@@ -268,6 +268,10 @@ struct node *dt_node_by_ref(struct dt *dt, const char *ref);
  * while none edits it.
  */
 struct node *dt_find_ref(const struct dt *dt, const char *ref);
+/* dt_find_ref() of count paths (each starting with '/'), into out[],
+ * faster than one by one. */
+void dt_find_paths(const struct dt *dt, const char *const *paths,
+		   struct node **out, size_t count);
 struct node *dt_node_by_phandle(struct dt *dt, cell_t phandle);
 /* Record n's phandle in the index (after setting n->phandle). */
 void dt_index_phandle(struct dt *dt, struct node *n);
