@@ -1233,25 +1233,31 @@ static void survey_label(struct survey *s, const char *name, struct node *n,
  * one it sits on, and a label on a property or in a value names no node.
  * The table is smaller and closer at hand than the tree's label index;
  * nothing between the survey and the fixups adds, deletes or moves a
- * node label (name_properties may drop a property's). h: hash_str(ref).
+ * node label (name_properties may drop a property's). With a helper, the
+ * table is two: each thread's, no name in both. h: hash_str(ref).
  */
 static struct node *table_target(const char *ref, uint32_t h,
 				 struct seen_label **site)
 {
-	const struct survey *t = &sv.st[0];
-	struct lslot *slot;
-	struct seen_label *s;
+	int i;
 
-	if (!t->ltab_size)
-		return NULL;
-	slot = label_slot(t, ref, h);
-	if (!slot->k)
-		return NULL;
-	s = &t->labels[slot->k - 1];
-	if (s->prop || s->mark)
-		return NULL;
-	*site = s;
-	return s->node;
+	for (i = 0; i < 2; i++) {
+		const struct survey *t = &sv.st[i];
+		struct lslot *slot;
+		struct seen_label *s;
+
+		if (!t->ltab_size)
+			continue;
+		slot = label_slot(t, ref, h);
+		if (!slot->k)
+			continue;
+		s = &t->labels[slot->k - 1];
+		if (s->prop || s->mark)
+			return NULL;
+		*site = s;
+		return s->node;
+	}
+	return NULL;
 }
 
 static struct node *ref_target(struct dt *dt, const char *ref,
@@ -1668,30 +1674,48 @@ static void pieces_build(int kind)
 	pieces_cut(ps, by, start, end);
 }
 
+/* Whether a label name of b's is also one of a's: written twice, then. */
+static bool labels_meet(const struct survey *a, const struct survey *b)
+{
+	size_t j;
+
+	if (!a->ltab_size)
+		return false;
+	for (j = 0; j < b->nlabels; j++)
+		if (label_slot(a, b->labels[j].name, b->labels[j].h)->k)
+			return true;
+	return false;
+}
+
+static void *labels_check(void *arg)
+{
+	*(bool *)arg = labels_meet(&sv.st[0], &sv.st[1]);
+	return NULL;
+}
+
 /*
- * The helper's findings join the main thread's. Its labels go into the
- * main thread's table, which then answers for the whole tree: with each
- * label name written once, the order they go in changes no answer, and a
- * name found in both tables is written twice.
+ * The helper's findings join the main thread's. Each thread's label
+ * table stays its own (table_target() asks both): the main thread
+ * needs only to know whether a name is in both, which a short-lived
+ * thread finds out meanwhile.
  */
 static void survey_merge(struct dt *dt)
 {
 	struct survey *a = &sv.st[0], *b = &sv.st[1];
+	bool checking = false, meet = false;
+	pthread_t check;
 	size_t j;
 
 	if (sv.helped) {
 		a->dirty |= b->dirty;
 		a->refs_in_name = a->refs_in_name || b->refs_in_name;
-		if (b->nlabels) {
-			ltab_grow(a, a->nlabels + b->nlabels);
-			a->labels_cap = a->nlabels + b->nlabels;
-			a->labels = xrealloc(a->labels, a->labels_cap *
-					     sizeof(*a->labels));
+		if (!(a->dirty & DIRTY(D_DUP_LABEL)) && a->nlabels &&
+		    b->nlabels) {
+			checking = pthread_create(&check, NULL, labels_check,
+						  &meet) == 0;
+			if (!checking)
+				meet = labels_meet(a, b);
 		}
-		for (j = 0; j < b->nlabels &&
-			    !(a->dirty & DIRTY(D_DUP_LABEL)); j++)
-			if (!label_record(a, &b->labels[j]))
-				a->dirty |= DIRTY(D_DUP_LABEL);
 		arena_absorb(&dt->arena, &b->own);
 		for (j = 0; j < b->nmade; j++)
 			dt_attach_child_index(dt, b->made[j].n, b->made[j].ix);
@@ -1705,6 +1729,10 @@ static void survey_merge(struct dt *dt)
 	pieces_build(R_PHANDLE);
 	pieces_build(R_PATH);
 	sv.refs_in_name = a->refs_in_name;
+	if (checking)
+		pthread_join(check, NULL);
+	if (meet)
+		a->dirty |= DIRTY(D_DUP_LABEL);
 }
 
 /*
@@ -1736,6 +1764,34 @@ static struct {
 /* Hashes are computed a few references ahead, to fetch their slot early. */
 #define RING	8
 
+/* The label-table slots a name of hash h starts at, in both tables. */
+static void fetch_slots(uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (sv.st[i].ltab_size)
+			__builtin_prefetch(&sv.st[i].ltab[h &
+						(sv.st[i].ltab_size - 1)]);
+}
+
+/* The label entries those slots name (the likely answers). */
+static void fetch_labels(uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct survey *t = &sv.st[i];
+		const struct lslot *sl;
+
+		if (!t->ltab_size)
+			continue;
+		sl = &t->ltab[h & (t->ltab_size - 1)];
+		if (sl->k)
+			__builtin_prefetch(&t->labels[sl->k - 1]);
+	}
+}
+
 /* Sets v[k]'s target (to[k] for a path reference). */
 static void resolve_to(struct refs *l, size_t k, int kind, struct node *to,
 		       struct seen_label *site)
@@ -1761,9 +1817,9 @@ static void resolve_piece(struct dt *dt, int kind, const struct piece *pc)
 {
 	struct refs *l = &sv.st[pc->by].refs[kind];
 	struct ref *v = l->v + pc->start;
-	const struct survey *t = &sv.st[0];
-	size_t n = pc->end - pc->start, k, mask = t->ltab_size - 1;
-	bool table = sv.labels_usable && t->ltab_size;
+	size_t n = pc->end - pc->start, k;
+	bool table = sv.labels_usable &&
+		     (sv.st[0].ltab_size || sv.st[1].ltab_size);
 	const char *paths[PIECE];
 	struct node *found[PIECE];
 	uint32_t ring[RING], at[PIECE];
@@ -1785,16 +1841,10 @@ static void resolve_piece(struct dt *dt, int kind, const struct piece *pc)
 		if (k + 4 < n) {
 			ring[(k + 4) % RING] = hash_str(v[k + 4].m->ref);
 			if (table)
-				__builtin_prefetch(&t->ltab[ring[(k + 4) % RING] &
-							    mask]);
+				fetch_slots(ring[(k + 4) % RING]);
 		}
-		if (k + 2 < n && table) {
-			const struct lslot *sl = &t->ltab[ring[(k + 2) % RING] &
-							  mask];
-
-			if (sl->k)
-				__builtin_prefetch(&t->labels[sl->k - 1]);
-		}
+		if (k + 2 < n && table)
+			fetch_labels(ring[(k + 2) % RING]);
 		ref = v[k].m->ref;
 		if (ref[0] == '/') {
 			paths[npaths] = ref;
