@@ -869,12 +869,13 @@ struct survey {
 };
 
 /*
- * A piece of the tree for one survey: n, with its subtree if whole. The
- * thread that took it notes where its entries are in that thread's lists.
+ * A piece of the tree for one survey: n alone (count 0), or count live
+ * siblings from n on, each with its subtree. The thread that took it
+ * notes where its entries are in that thread's lists.
  */
 struct chunk {
 	struct node *n;
-	bool whole;
+	uint32_t count;
 	unsigned char by;	/* 0: the main thread; 1: the helper */
 	size_t refs[NREFS][2];	/* [start, end) */
 	size_t nodes[NNODES][2];
@@ -898,6 +899,7 @@ struct pieces {
 /* Chunks to aim for before surveying: enough to share out evenly. */
 #define PLAN_CHUNKS	64
 #define PLAN_PASSES	8
+#define PLAN_RUNS	256	/* at most, of one node's children */
 /*
  * Nodes and properties the main thread surveys before it asks for help
  * (THREADS_BY_SIZE): a smaller tree is done before a thread would pay for
@@ -1479,30 +1481,57 @@ static void survey_node(struct survey *s, struct node *n, bool whole)
 			survey_node(s, c, true);
 }
 
-static void chunk_push(struct node *n, bool whole)
+static void chunk_push(struct node *n, uint32_t count)
 {
 	if (sv.nchunks == sv.chunk_cap) {
 		sv.chunk_cap = sv.chunk_cap ? 2 * sv.chunk_cap : 64;
 		sv.chunk = xrealloc(sv.chunk, sv.chunk_cap * sizeof(*sv.chunk));
 	}
-	sv.chunk[sv.nchunks++] = (struct chunk){ .n = n, .whole = whole };
+	sv.chunk[sv.nchunks++] = (struct chunk){ .n = n, .count = count };
+}
+
+/* n's first live child from c on (c itself if live), or NULL. */
+static struct node *live_from(struct node *c)
+{
+	while (c && c->deleted)
+		c = c->next_sibling;
+	return c;
+}
+
+/* n alone, then its live children in at most PLAN_RUNS runs. */
+static void chunks_cut(struct node *n)
+{
+	uint32_t k = 0, runs, i, len;
+	struct node *c;
+
+	chunk_push(n, 0);
+	for_each_child(n, c)
+		k++;
+	runs = k < PLAN_RUNS ? k : PLAN_RUNS;
+	c = live_from(n->children);
+	for (i = 0; i < runs; i++) {
+		len = k / runs + (i < k % runs);
+		chunk_push(c, len);
+		while (len--)
+			c = live_from(c->next_sibling);
+	}
 }
 
 /*
  * Cuts the tree into chunks: the root whole, then, pass after pass until
- * there are enough, each whole chunk with children into its node alone
- * and its children whole. Subtree sizes are not known without a walk;
- * many chunks let the threads share them out evenly all the same.
+ * there are enough, each chunk that is one node with children into that
+ * node alone and runs of its children. Subtree sizes are not known without
+ * a walk; many chunks let the threads share them out evenly all the same,
+ * and runs keep their number down under a node with very many children.
  */
 static void chunks_plan(struct node *root, bool split)
 {
 	struct chunk *old = NULL;
 	size_t nold, i, pass;
-	struct node *c;
 	bool cut = true;
 
 	sv.nchunks = 0;
-	chunk_push(root, true);
+	chunk_push(root, 1);
 	for (pass = 0; split && cut && pass < PLAN_PASSES &&
 		       sv.nchunks < PLAN_CHUNKS; pass++) {
 		free(old);
@@ -1512,13 +1541,11 @@ static void chunks_plan(struct node *root, bool split)
 		sv.nchunks = sv.chunk_cap = 0;
 		cut = false;
 		for (i = 0; i < nold; i++) {
-			if (!old[i].whole || !old[i].n->children) {
-				chunk_push(old[i].n, old[i].whole);
+			if (old[i].count != 1 || !live_from(old[i].n->children)) {
+				chunk_push(old[i].n, old[i].count);
 				continue;
 			}
-			chunk_push(old[i].n, false);
-			for_each_child(old[i].n, c)
-				chunk_push(c, true);
+			chunks_cut(old[i].n);
 			cut = true;
 		}
 	}
@@ -1528,6 +1555,8 @@ static void chunks_plan(struct node *root, bool split)
 static void survey_chunk(struct survey *s, unsigned char me, size_t k)
 {
 	struct chunk *ch = &sv.chunk[k];
+	struct node *c = ch->n;
+	uint32_t j;
 	int i;
 
 	ch->by = me;
@@ -1535,7 +1564,10 @@ static void survey_chunk(struct survey *s, unsigned char me, size_t k)
 		ch->refs[i][0] = s->refs[i].n;
 	for (i = 0; i < NNODES; i++)
 		ch->nodes[i][0] = s->nodes[i].n;
-	survey_node(s, ch->n, ch->whole);
+	if (!ch->count)
+		survey_node(s, c, false);
+	for (j = 0; j < ch->count; j++, c = live_from(c->next_sibling))
+		survey_node(s, c, true);
 	for (i = 0; i < NREFS; i++)
 		ch->refs[i][1] = s->refs[i].n;
 	for (i = 0; i < NNODES; i++)
