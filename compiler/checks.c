@@ -718,13 +718,14 @@ static void walk(struct check *c, struct dt *dt)
  * report" (a hash collision, say): that only costs the usual walk.
  *
  * On a big tree two threads share the work. The tree is cut into chunks
- * (a node alone, or a node with its subtree) which, in order, are the
- * tree in pre-order; each thread surveys the chunks it takes into lists
- * and a label table of its own, which the main thread then joins in
- * chunk order, that is in tree order. Later a helper resolves references
- * (which node each names, reading the tree only) while the main thread
- * fixes those already resolved. Everything that prints or changes the
- * tree stays on the main thread, in dtc's order.
+ * (a node alone, or siblings with their subtrees) which, in order, are
+ * the tree in pre-order; each thread surveys the chunks it takes into
+ * lists and a label table of its own. The lists are then read in chunk
+ * order, that is in tree order, and the two label tables answer together
+ * (no name is in both, or they are not used). Later a helper resolves
+ * references (which node each names, reading the tree only) while the
+ * main thread fixes those already resolved. Everything that prints or
+ * changes the tree stays on the main thread, in dtc's order.
  */
 
 /* First live property of these names in each node, for the checks on it. */
@@ -926,9 +927,7 @@ static struct {
 
 static struct {
 	struct dt *dt;
-	/* [0]: the main thread's; after the merge, its label table is the
-	 * one for the whole tree */
-	struct survey st[2];
+	struct survey st[2];	/* [0]: the main thread's; [1]: the helper's */
 	struct chunk *chunk;
 	size_t nchunks, chunk_cap;
 	atomic_size_t next;	/* the first chunk nobody took */
