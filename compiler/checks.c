@@ -907,7 +907,7 @@ struct pieces {
  * its start. A tree whose arena holds more than SURVEY_ALONE_BYTES (some
  * 130 bytes an item) is that big for sure: the helper starts at once.
  */
-#define SURVEY_ALONE		65536
+#define SURVEY_ALONE		100000
 #define SURVEY_ALONE_BYTES	((size_t)SURVEY_ALONE * 130)
 
 /* What every survey watches for: set before any starts, then read only. */
