@@ -927,11 +927,13 @@ static struct {
 
 static struct {
 	struct dt *dt;
-	struct survey st[2];	/* [0]: the main thread's; [1]: the helper's */
+	/* [0]: the main thread's; [1]: the helper's */
+	struct survey st[2];
 	struct chunk *chunk;
 	size_t nchunks, chunk_cap;
 	atomic_size_t next;	/* the first chunk nobody took */
-	bool alternate;		/* THREADS_ALWAYS: chunk k is thread k % 2's */
+	/* THREADS_ALWAYS: chunk k is thread k % 2's */
+	bool alternate;
 	bool helped;		/* the helper surveyed: the tree is big */
 	enum thread_use use;
 	pthread_t helper;
@@ -1084,7 +1086,8 @@ static bool hset_fill(struct hset *t, const struct name_hash *v, size_t n)
 		for (i = v[j].fnv & mask; t->slot[i]; i = (i + 1) & mask) {
 			const struct name_hash *o = &v[t->slot[i] - 1];
 
-			if (o->fnv == v[j].fnv && strcmp(o->name, v[j].name) == 0)
+			if (o->fnv == v[j].fnv &&
+			    strcmp(o->name, v[j].name) == 0)
 				same = true;
 		}
 		t->slot[i] = (uint32_t)j + 1;
@@ -1266,7 +1269,8 @@ static struct node *ref_target(struct dt *dt, const char *ref,
 {
 	*site = NULL;
 	if (!sv.labels_usable || ref[0] == '/')
-		return read_only ? dt_find_ref(dt, ref) : dt_node_by_ref(dt, ref);
+		return read_only ? dt_find_ref(dt, ref) :
+				   dt_node_by_ref(dt, ref);
 	return table_target(ref, hash_str(ref), site);
 }
 
@@ -1540,7 +1544,8 @@ static void chunks_plan(struct node *root, bool split)
 		sv.nchunks = sv.chunk_cap = 0;
 		cut = false;
 		for (i = 0; i < nold; i++) {
-			if (old[i].count != 1 || !live_from(old[i].n->children)) {
+			if (old[i].count != 1 ||
+			    !live_from(old[i].n->children)) {
 				chunk_push(old[i].n, old[i].count);
 				continue;
 			}
@@ -1600,9 +1605,9 @@ static void *survey_helper(void *arg)
  * The main thread's share of the survey. Under THREADS_BY_SIZE the helper
  * starts at once on a tree known to be big, else once the main thread has
  * surveyed SURVEY_ALONE items with chunks left; under THREADS_ALWAYS it
- * starts first, and the two take turns, so
- * that even a small tree is split between them. A helper that cannot
- * start leaves the main thread to survey every chunk.
+ * starts first, and the two take turns, so that even a small tree is
+ * split between them. A helper that cannot start leaves the main thread
+ * to survey every chunk.
  */
 static void survey_chunks(const struct dt *dt, enum thread_use use)
 {
@@ -2062,8 +2067,9 @@ static void survey(struct dt *dt)
 	sv.labels_usable = false;
 	survey_init(&sv.st[0], &dt->arena);
 	survey_init(&sv.st[1], NULL);
+	/* no root: nothing to walk, every check keeps its usual path */
 	if (!root)
-		return;	/* nothing to walk: every check keeps its usual path */
+		return;
 	/* the root's name is checked like any other node's */
 	scan_name(root->name, &cls, &ats, &len);
 	if (!(cls & CC_NODE))
