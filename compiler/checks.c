@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "checks.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "threads.h"
 
 enum check_status { UNCHECKED, PREREQ, PASSED, FAILED };
 
@@ -16,12 +20,27 @@ struct nodes {
 	size_t n, cap;
 };
 
-/* References (markers in property values) in tree order. */
+struct seen_label;
+
+/*
+ * References (markers in property values) in tree order, each resolved
+ * into a target (what it names, see target()) before its fixup runs. A
+ * resolved phandle reference needs no more than that and where its
+ * phandle goes: they replace its marker and property. A path reference
+ * keeps both for the insertion, its target in to[].
+ */
 struct refs {
 	struct ref {
-		struct property *p;
-		struct marker *m;
+		union {
+			struct property *p;
+			uint8_t *cell;
+		};
+		union {
+			struct marker *m;
+			uintptr_t to;
+		};
 	} *v;
+	uintptr_t *to;		/* path references' targets */
 	size_t n, cap;
 };
 
@@ -37,7 +56,7 @@ struct check {
 	/* Set by the survey (below) for this run: */
 	bool clean;		/* it would report nothing and change nothing */
 	const struct nodes *only;	/* the only nodes fn acts on */
-	const struct refs *refs;	/* the only references it fixes */
+	bool listed;		/* it fixes the survey's references only */
 };
 
 static const struct check_options *run_opt;
@@ -458,11 +477,10 @@ static void unresolved(struct check *c, struct property *p, struct marker *m)
 /*
  * dt_node_by_ref(), answered from the survey's labels when it can be;
  * *site is then the label's entry there (see struct seen_label), else
- * NULL.
+ * NULL. read_only: for a thread that must not write (dt_find_ref()).
  */
-struct seen_label;
 static struct node *ref_target(struct dt *dt, const char *ref,
-			       struct seen_label **site);
+			       struct seen_label **site, bool read_only);
 /* dt_node_phandle() and node_path() of a referenced node, which they
  * mark as referenced; site (or NULL) remembers the answers. */
 static cell_t site_phandle(struct dt *dt, struct seen_label *site,
@@ -470,20 +488,26 @@ static cell_t site_phandle(struct dt *dt, struct seen_label *site,
 static const char *site_path(struct dt *dt, struct seen_label *site,
 			     struct node *n);
 
+/* A phandle reference to nothing: an overlay's is left to the loader. */
+static void phandle_unresolved(struct check *c, struct dt *dt,
+			       struct property *p, struct marker *m)
+{
+	if (dt->dtsflags & DTSF_PLUGIN)
+		cell_store(p->val.val + m->offset, 0xffffffffu);
+	else
+		unresolved(c, p, m);
+}
+
 static void fix_phandle_ref(struct check *c, struct dt *dt,
 			    struct property *p, struct marker *m)
 {
 	struct seen_label *s;
-	struct node *ref = ref_target(dt, m->ref, &s);
+	struct node *ref = ref_target(dt, m->ref, &s, false);
 
-	if (!ref) {
-		if (dt->dtsflags & DTSF_PLUGIN)
-			cell_store(p->val.val + m->offset, 0xffffffffu);
-		else
-			unresolved(c, p, m);
-		return;
-	}
-	cell_store(p->val.val + m->offset, site_phandle(dt, s, ref));
+	if (!ref)
+		phandle_unresolved(c, dt, p, m);
+	else
+		cell_store(p->val.val + m->offset, site_phandle(dt, s, ref));
 }
 
 static void fixup_phandle_references(struct check *c, struct dt *dt,
@@ -497,11 +521,10 @@ static void fixup_phandle_references(struct check *c, struct dt *dt,
 			fix_phandle_ref(c, dt, p, m);
 }
 
-static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
-			 struct marker *m)
+/* Puts the path of ref (NULL: none; s: its label's site) at m. */
+static void put_path(struct check *c, struct dt *dt, struct property *p,
+		     struct marker *m, struct node *ref, struct seen_label *s)
 {
-	struct seen_label *s;
-	struct node *ref = ref_target(dt, m->ref, &s);
 	const char *path;
 
 	if (!ref) {
@@ -510,6 +533,15 @@ static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
 	}
 	path = site_path(dt, s, ref);
 	data_insert_at_marker(dt, &p->val, m, path, strlen(path) + 1);
+}
+
+static void fix_path_ref(struct check *c, struct dt *dt, struct property *p,
+			 struct marker *m)
+{
+	struct seen_label *s;
+	struct node *ref = ref_target(dt, m->ref, &s, false);
+
+	put_path(c, dt, p, m, ref, s);
 }
 
 static void fixup_path_references(struct check *c, struct dt *dt,
@@ -684,6 +716,16 @@ static void walk(struct check *c, struct dt *dt)
  * reference counts as a possible report, and no check looks at a
  * phandle property the fixups add. An answer may err towards "could
  * report" (a hash collision, say): that only costs the usual walk.
+ *
+ * On a big tree two threads share the work. The tree is cut into chunks
+ * (a node alone, or siblings with their subtrees) which, in order, are
+ * the tree in pre-order; each thread surveys the chunks it takes into
+ * lists and a label table of its own. The lists are then read in chunk
+ * order, that is in tree order, and the two label tables answer together
+ * (no name is in both, or they are not used). Later a helper resolves
+ * references (which node each names, reading the tree only) while the
+ * main thread fixes those already resolved. Everything that prints or
+ * changes the tree stays on the main thread, in dtc's order.
  */
 
 /* First live property of these names in each node, for the checks on it. */
@@ -691,14 +733,26 @@ enum { W_NAME, W_PHANDLE, W_LINUX_PHANDLE, W_DOMID };
 #define WATCH_MAX	16
 #define WATCH_SLOTS	64	/* > WATCH_MAX: a probe always ends */
 
-/* Small counts are compared pairwise; larger ones sorted by hash. */
+/* Small counts are compared pairwise; larger ones hashed. */
 #define PAIRWISE_MAX	8
 
 enum { CC_NODE = 1, CC_PROP = 2 };
 
-struct hname {
-	uint32_t h;
-	const char *s;
+/*
+ * What a thread's survey found the checks could report, one bit each: the
+ * checks it answers for, then (D_TYPED + i) the property-type checks in
+ * sw.typed[]. Each thread keeps its own bits; the main thread ORs them.
+ */
+enum {
+	D_DUP_NODE, D_DUP_PROP, D_NODE_CHARS, D_NODE_FORMAT, D_PROP_CHARS,
+	D_NAME_PROPS, D_NODE_VS_PROP, D_DUP_LABEL, D_NAMES_LIST, D_TYPED,
+};
+#define DIRTY(d)	(1u << (d))
+
+static struct check *const answered[D_TYPED] = {
+	&duplicate_node_names, &duplicate_property_names, &node_name_chars,
+	&node_name_format, &property_name_chars, &name_properties,
+	&node_name_vs_property_name, &duplicate_label, &names_is_string_list,
 };
 
 /*
@@ -730,36 +784,171 @@ struct seen_label {
 	bool ph_props;
 };
 
-static struct {
-	struct dt *dt;		/* the tree the domid list describes */
-	struct nodes explicit_ph, omit, domid;
-	struct refs ph_refs, path_refs;
-	bool refs_in_name;	/* name_properties may drop a reference */
+/*
+ * What a resolved reference names: a label's entry in the survey's table
+ * (the label's node is the target), or a node found otherwise; 0:
+ * nothing. The two low bits tell which: both are 8-byte aligned, as is a
+ * marker, which an unresolved phandle reference keeps in their place.
+ */
+enum { T_NODE = 1, T_SITE = 2, T_MASK = 3 };
 
+static uintptr_t target(struct node *n, struct seen_label *site)
+{
+	if (site)
+		return (uintptr_t)site | T_SITE;
+	return n ? (uintptr_t)n | T_NODE : 0;
+}
+
+static struct seen_label *target_site(uintptr_t t)
+{
+	return (t & T_MASK) == T_SITE ? (struct seen_label *)(t & ~T_MASK) :
+					NULL;
+}
+
+static struct node *target_node(uintptr_t t)
+{
+	if ((t & T_MASK) == T_SITE)
+		return target_site(t)->node;
+	return (t & T_MASK) == T_NODE ? (struct node *)(t & ~T_MASK) : NULL;
+}
+
+struct lslot {
+	uint32_t h;
+	uint32_t k;		/* labels index + 1; 0: empty */
+};
+
+/*
+ * What the survey learns from a property's name, kept by the name's
+ * address: the front end keeps one copy of each distinct property name,
+ * so a big tree has few of them and nearly every property finds its name
+ * here instead of reading and hashing it again.
+ */
+#define NAME_CACHE	256
+
+struct name_info {
+	const char *name;	/* NULL: empty */
+	uint32_t h;
+	uint32_t len;
+	unsigned char cls;
+	signed char watch;	/* watch index; -1: not watched */
+};
+
+/* The lists a survey fills, each in tree order. */
+enum { R_PHANDLE, R_PATH, NREFS };		/* references to fix */
+enum { N_EXPLICIT_PH, N_OMIT, N_DOMID, NNODES };	/* nodes with a
+				 * phandle property, /omit-if-no-ref/, domid */
+
+/* What one thread's survey learns, and its scratch space. */
+struct survey {
+	struct refs refs[NREFS];
+	struct nodes nodes[NNODES];
+	uint32_t dirty;		/* DIRTY(D_*) bits */
+	bool refs_in_name;	/* name_properties may drop a reference */
+	size_t items;		/* nodes and properties surveyed */
+	struct name_info names[NAME_CACHE];
+
+	struct name_hash *props, *kids;	/* the current node's */
+	size_t props_cap, kids_cap;
+	struct hset props_set, kids_set;
+	/* the props' hashes, a bit each (see name_bit()); whether two met */
+	uint64_t props_bits;
+	bool props_met;
+
+	struct seen_label *labels;	/* first site of each label name */
+	size_t nlabels, labels_cap;
+	struct lslot *ltab;	/* open addressing, a power of 2 */
+	size_t ltab_size;
+
+	/* children indexes made for big parents, given to them at the end */
+	struct arena *arena;	/* dt's for the main thread, else own */
+	struct arena own;
+	struct made_index {
+		struct node *n;
+		struct child_index *ix;
+	} *made;
+	size_t nmade, made_cap;
+};
+
+/*
+ * A piece of the tree for one survey: n alone (count 0), or count live
+ * siblings from n on, each with its subtree. The thread that took it
+ * notes where its entries are in that thread's lists.
+ */
+struct chunk {
+	struct node *n;
+	uint32_t count;
+	unsigned char by;	/* 0: the main thread; 1: the helper */
+	size_t refs[NREFS][2];	/* [start, end) */
+	size_t nodes[NNODES][2];
+};
+
+/*
+ * A stretch of one thread's reference list, at most PIECE long; a kind's
+ * pieces, in order, are all its references in tree order. The threads
+ * resolve them piece by piece.
+ */
+struct pieces {
+	struct piece {
+		unsigned char by;
+		size_t start, end;
+	} *v;
+	size_t n, cap, total;
+};
+
+#define PIECE	256
+
+/* Chunks to aim for before surveying: enough to share out evenly. */
+#define PLAN_CHUNKS	64
+#define PLAN_PASSES	8
+#define PLAN_RUNS	256	/* at most, of one node's children */
+/*
+ * Nodes and properties the main thread surveys before it asks for help
+ * (THREADS_BY_SIZE): a smaller tree is done before a thread would pay for
+ * its start. A tree whose arena holds more than SURVEY_ALONE_BYTES (some
+ * 130 bytes an item) is that big for sure: the helper starts at once.
+ */
+#define SURVEY_ALONE		100000
+#define SURVEY_ALONE_BYTES	((size_t)SURVEY_ALONE * 130)
+
+/* What every survey watches for: set before any starts, then read only. */
+static struct {
 	const char *watch[WATCH_MAX];
 	uint32_t watch_h[WATCH_MAX];
 	unsigned int nwatch;
 	signed char slot[WATCH_SLOTS];	/* hash -> watch index; -1: empty */
-	/* the property-type checks and the name each one reads */
+	/* the property-type checks and the name each one reads; by name,
+	 * the first such check and the next one on the same name (-1: none) */
 	struct check *typed[WATCH_MAX];
-	unsigned int typed_w[WATCH_MAX];
 	unsigned int ntyped;
+	signed char typed_at[WATCH_MAX], typed_next[WATCH_MAX];
+	uint32_t typed_mask;	/* watch bits some check reads */
+	unsigned char cclass[256];
+} sw;
 
-	struct hname *props, *kids;	/* the current node's */
-	size_t props_cap, kids_cap;
-	struct hset props_set, kids_set;
+static struct {
+	struct dt *dt;
+	/* [0]: the main thread's; [1]: the helper's */
+	struct survey st[2];
+	struct chunk *chunk;
+	size_t nchunks, chunk_cap;
+	atomic_size_t next;	/* the first chunk nobody took */
+	/* THREADS_ALWAYS: chunk k is thread k % 2's */
+	bool alternate;
+	bool helped;		/* the helper surveyed: the tree is big */
+	enum thread_use use;
+	pthread_t helper;
 
-	struct seen_label *labels;	/* first site of each label name */
-	size_t nlabels, labels_cap;
-	struct lslot {
-		uint32_t h;
-		uint32_t k;	/* labels index + 1; 0: empty */
-	} *ltab;		/* open addressing, a power of 2 */
-	size_t ltab_size;
+	struct pieces pieces[NREFS];
+	struct nodes explicit_ph, omit;
+	bool refs_in_name;
 	bool labels_usable;	/* every live label, each name once */
 } sv;
 
-static unsigned char cclass[256];
+/* The domid list, kept for checks_take_domid_nodes(). */
+static struct {
+	const struct dt *dt;
+	struct nodes v;
+} domids;
 
 static uint32_t hash_str(const char *s)
 {
@@ -785,7 +974,7 @@ static uint32_t scan_name(const char *s, unsigned int *cls, unsigned int *ats,
 		unsigned char c = (unsigned char)*p;
 
 		h = (h ^ c) * 16777619u;
-		all &= cclass[c];
+		all &= sw.cclass[c];
 		at += c == '@';
 	}
 	*cls = all;
@@ -813,15 +1002,15 @@ static void refs_push(struct refs *l, struct property *p, struct marker *m)
 	l->v[l->n++].m = m;
 }
 
-static void hname_push(struct hname **v, size_t *cap, size_t i, uint32_t h,
-		       const char *s)
+static void hname_push(struct name_hash **v, size_t *cap, size_t i,
+		       uint32_t h, const char *s)
 {
 	if (i == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		*v = xrealloc(*v, *cap * sizeof(**v));
 	}
-	(*v)[i].h = h;
-	(*v)[i].s = s;
+	(*v)[i].fnv = h;
+	(*v)[i].name = s;
 }
 
 /* The slot holding name, or the empty slot where it belongs. */
@@ -829,10 +1018,10 @@ static unsigned int watch_slot(uint32_t h, const char *name)
 {
 	unsigned int i = h % WATCH_SLOTS;
 
-	while (sv.slot[i] >= 0) {
-		int w = sv.slot[i];
+	while (sw.slot[i] >= 0) {
+		int w = sw.slot[i];
 
-		if (sv.watch_h[w] == h && strcmp(sv.watch[w], name) == 0)
+		if (sw.watch_h[w] == h && strcmp(sw.watch[w], name) == 0)
 			break;
 		i = (i + 1) % WATCH_SLOTS;
 	}
@@ -844,23 +1033,41 @@ static int watch_add(const char *name)
 	uint32_t h = hash_str(name);
 	unsigned int i = watch_slot(h, name);
 
-	if (sv.slot[i] >= 0)
-		return sv.slot[i];
-	if (sv.nwatch == WATCH_MAX)
+	if (sw.slot[i] >= 0)
+		return sw.slot[i];
+	if (sw.nwatch == WATCH_MAX)
 		return -1;
-	sv.watch[sv.nwatch] = name;
-	sv.watch_h[sv.nwatch] = h;
-	sv.slot[i] = (signed char)sv.nwatch;
-	return (int)sv.nwatch++;
+	sw.watch[sw.nwatch] = name;
+	sw.watch_h[sw.nwatch] = h;
+	sw.slot[i] = (signed char)sw.nwatch;
+	return (int)sw.nwatch++;
 }
 
 static int watch_find(uint32_t h, const char *name)
 {
-	return sv.slot[watch_slot(h, name)];
+	return sw.slot[watch_slot(h, name)];
+}
+
+static const struct name_info *prop_name_info(struct survey *s,
+					      const char *name)
+{
+	uintptr_t a = (uintptr_t)name;
+	struct name_info *ni = &s->names[(a >> 3 ^ a >> 11) % NAME_CACHE];
+	unsigned int cls, ats;
+	size_t len;
+
+	if (ni->name == name)
+		return ni;
+	ni->h = scan_name(name, &cls, &ats, &len);
+	ni->len = (uint32_t)len;
+	ni->cls = (unsigned char)cls;
+	ni->watch = (signed char)watch_find(ni->h, name);
+	ni->name = name;
+	return ni;
 }
 
 /* Fills t with v[0..n); whether two of them are the same name. */
-static bool hset_fill(struct hset *t, const struct hname *v, size_t n)
+static bool hset_fill(struct hset *t, const struct name_hash *v, size_t n)
 {
 	size_t size = 16, i, j, mask;
 	bool same = false;
@@ -876,10 +1083,11 @@ static bool hset_fill(struct hset *t, const struct hname *v, size_t n)
 	memset(t->slot, 0, size * sizeof(*t->slot));
 	mask = size - 1;
 	for (j = 0; j < n; j++) {
-		for (i = v[j].h & mask; t->slot[i]; i = (i + 1) & mask) {
-			const struct hname *o = &v[t->slot[i] - 1];
+		for (i = v[j].fnv & mask; t->slot[i]; i = (i + 1) & mask) {
+			const struct name_hash *o = &v[t->slot[i] - 1];
 
-			if (o->h == v[j].h && strcmp(o->s, v[j].s) == 0)
+			if (o->fnv == v[j].fnv &&
+			    strcmp(o->name, v[j].name) == 0)
 				same = true;
 		}
 		t->slot[i] = (uint32_t)j + 1;
@@ -891,7 +1099,7 @@ static bool hset_fill(struct hset *t, const struct hname *v, size_t n)
  * Whether two of v[0..n) are the same name; for n > PAIRWISE_MAX, t is
  * filled with them (for holds()).
  */
-static bool any_same(struct hset *t, const struct hname *v, size_t n)
+static bool any_same(struct hset *t, const struct name_hash *v, size_t n)
 {
 	size_t i, j;
 
@@ -899,13 +1107,32 @@ static bool any_same(struct hset *t, const struct hname *v, size_t n)
 		return hset_fill(t, v, n);
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
-			if (v[i].h == v[j].h && strcmp(v[i].s, v[j].s) == 0)
+			if (v[i].fnv == v[j].fnv &&
+			    strcmp(v[i].name, v[j].name) == 0)
 				return true;
 	return false;
 }
 
+/*
+ * A name's bit in a 64-bit summary of a few names: two names with
+ * different bits differ, so a node whose names' bits are all different
+ * needs no comparison of them.
+ */
+static uint64_t name_bit(uint32_t h)
+{
+	return (uint64_t)1 << (h >> 26);
+}
+
+static bool bits_meet(uint64_t *bits, uint32_t h)
+{
+	bool met = *bits & name_bit(h);
+
+	*bits |= name_bit(h);
+	return met;
+}
+
 /* Whether v[0..n) (in t if n > PAIRWISE_MAX) holds name s of hash h. */
-static bool holds(const struct hset *t, const struct hname *v, size_t n,
+static bool holds(const struct hset *t, const struct name_hash *v, size_t n,
 		  uint32_t h, const char *s)
 {
 	size_t i, mask;
@@ -913,15 +1140,15 @@ static bool holds(const struct hset *t, const struct hname *v, size_t n,
 	if (n > PAIRWISE_MAX) {
 		mask = t->size - 1;
 		for (i = h & mask; t->slot[i]; i = (i + 1) & mask) {
-			const struct hname *o = &v[t->slot[i] - 1];
+			const struct name_hash *o = &v[t->slot[i] - 1];
 
-			if (o->h == h && strcmp(o->s, s) == 0)
+			if (o->fnv == h && strcmp(o->name, s) == 0)
 				return true;
 		}
 		return false;
 	}
 	for (i = 0; i < n; i++)
-		if (v[i].h == h && strcmp(v[i].s, s) == 0)
+		if (v[i].fnv == h && strcmp(v[i].name, s) == 0)
 			return true;
 	return false;
 }
@@ -932,61 +1159,76 @@ static bool holds(const struct hset *t, const struct hname *v, size_t n,
  * of each name finds whether any such pair exists.
  */
 /* The slot holding label name (of hash h), or the empty one it would go in. */
-static struct lslot *label_slot(const char *name, uint32_t h)
+static struct lslot *label_slot(const struct survey *s, const char *name,
+				uint32_t h)
 {
-	size_t i, mask = sv.ltab_size - 1;
+	size_t i, mask = s->ltab_size - 1;
 
-	for (i = h & mask; sv.ltab[i].k; i = (i + 1) & mask)
-		if (sv.ltab[i].h == h &&
-		    (sv.labels[sv.ltab[i].k - 1].name == name ||
-		     strcmp(sv.labels[sv.ltab[i].k - 1].name, name) == 0))
+	for (i = h & mask; s->ltab[i].k; i = (i + 1) & mask)
+		if (s->ltab[i].h == h &&
+		    (s->labels[s->ltab[i].k - 1].name == name ||
+		     strcmp(s->labels[s->ltab[i].k - 1].name, name) == 0))
 			break;
-	return &sv.ltab[i];
+	return &s->ltab[i];
 }
 
-static void survey_label(const char *name, struct node *n, struct property *p,
-			 struct marker *m, bool ph_props)
+/* Makes room in s's label table for n labels. */
+static void ltab_grow(struct survey *s, size_t n)
+{
+	size_t size = s->ltab_size ? s->ltab_size : 1024, i, j;
+
+	while (2 * n > size)
+		size *= 2;
+	if (size == s->ltab_size)
+		return;
+	free(s->ltab);
+	s->ltab = xmalloc(size * sizeof(*s->ltab));
+	memset(s->ltab, 0, size * sizeof(*s->ltab));
+	s->ltab_size = size;
+	for (j = 0; j < s->nlabels; j++) {
+		i = s->labels[j].h & (size - 1);
+		while (s->ltab[i].k)
+			i = (i + 1) & (size - 1);
+		s->ltab[i].h = s->labels[j].h;
+		s->ltab[i].k = (uint32_t)j + 1;
+	}
+}
+
+/* Records site as the first of its name; false if another site has the
+ * name already. */
+static bool label_record(struct survey *s, const struct seen_label *site)
 {
 	struct lslot *slot;
-	uint32_t h;
 
-	if (!duplicate_label.clean)
-		return;
-	if (2 * (sv.nlabels + 1) > sv.ltab_size) {
-		size_t size = sv.ltab_size ? 2 * sv.ltab_size : 1024, i, j;
-
-		free(sv.ltab);
-		sv.ltab = xmalloc(size * sizeof(*sv.ltab));
-		memset(sv.ltab, 0, size * sizeof(*sv.ltab));
-		sv.ltab_size = size;
-		for (j = 0; j < sv.nlabels; j++) {
-			i = sv.labels[j].h & (size - 1);
-			while (sv.ltab[i].k)
-				i = (i + 1) & (size - 1);
-			sv.ltab[i].h = sv.labels[j].h;
-			sv.ltab[i].k = (uint32_t)j + 1;
-		}
-	}
-	h = hash_str(name);
-	slot = label_slot(name, h);
+	if (2 * (s->nlabels + 1) > s->ltab_size)
+		ltab_grow(s, s->nlabels + 1);
+	slot = label_slot(s, site->name, site->h);
 	if (slot->k) {
-		struct seen_label *s = &sv.labels[slot->k - 1];
+		const struct seen_label *o = &s->labels[slot->k - 1];
 
-		if (s->node != n || s->prop != p || s->mark != m)
-			duplicate_label.clean = false;
+		return o->node == site->node && o->prop == site->prop &&
+		       o->mark == site->mark;
+	}
+	if (s->nlabels == s->labels_cap) {
+		s->labels_cap = s->labels_cap ? 2 * s->labels_cap : 256;
+		s->labels = xrealloc(s->labels,
+				     s->labels_cap * sizeof(*s->labels));
+	}
+	s->labels[s->nlabels] = *site;
+	slot->h = site->h;
+	slot->k = (uint32_t)++s->nlabels;
+	return true;
+}
+
+static void survey_label(struct survey *s, const char *name, struct node *n,
+			 struct property *p, struct marker *m, bool ph_props)
+{
+	if (s->dirty & DIRTY(D_DUP_LABEL))
 		return;
-	}
-	if (sv.nlabels == sv.labels_cap) {
-		sv.labels_cap = sv.labels_cap ? 2 * sv.labels_cap : 256;
-		sv.labels = xrealloc(sv.labels,
-				     sv.labels_cap * sizeof(*sv.labels));
-	}
-	sv.labels[sv.nlabels] = (struct seen_label){
-		.name = name, .h = h, .node = n, .prop = p, .mark = m,
-		.ph_props = ph_props,
-	};
-	slot->h = h;
-	slot->k = (uint32_t)++sv.nlabels;
+	if (!label_record(s, &(struct seen_label){
+			.name = name, .h = hash_str(name), .node = n,
+			.prop = p, .mark = m, .ph_props = ph_props }))
+		s->dirty |= DIRTY(D_DUP_LABEL);
 }
 
 /*
@@ -995,27 +1237,41 @@ static void survey_label(const char *name, struct node *n, struct property *p,
  * one it sits on, and a label on a property or in a value names no node.
  * The table is smaller and closer at hand than the tree's label index;
  * nothing between the survey and the fixups adds, deletes or moves a
- * node label (name_properties may drop a property's).
+ * node label (name_properties may drop a property's). With a helper, the
+ * table is two: each thread's, no name in both. h: hash_str(ref).
  */
-static struct node *ref_target(struct dt *dt, const char *ref,
-			       struct seen_label **site)
+static struct node *table_target(const char *ref, uint32_t h,
+				 struct seen_label **site)
 {
-	struct lslot *slot;
-	struct seen_label *s;
+	int i;
 
+	for (i = 0; i < 2; i++) {
+		const struct survey *t = &sv.st[i];
+		struct lslot *slot;
+		struct seen_label *s;
+
+		if (!t->ltab_size)
+			continue;
+		slot = label_slot(t, ref, h);
+		if (!slot->k)
+			continue;
+		s = &t->labels[slot->k - 1];
+		if (s->prop || s->mark)
+			return NULL;
+		*site = s;
+		return s->node;
+	}
+	return NULL;
+}
+
+static struct node *ref_target(struct dt *dt, const char *ref,
+			       struct seen_label **site, bool read_only)
+{
 	*site = NULL;
 	if (!sv.labels_usable || ref[0] == '/')
-		return dt_node_by_ref(dt, ref);
-	if (!sv.ltab_size)
-		return NULL;
-	slot = label_slot(ref, hash_str(ref));
-	if (!slot->k)
-		return NULL;
-	s = &sv.labels[slot->k - 1];
-	if (s->prop || s->mark)
-		return NULL;
-	*site = s;
-	return s->node;
+		return read_only ? dt_find_ref(dt, ref) :
+				   dt_node_by_ref(dt, ref);
+	return table_target(ref, hash_str(ref), site);
 }
 
 /*
@@ -1060,84 +1316,95 @@ static bool prop_fails(const struct check *c, const struct property *p)
 	return !is_string_list(&p->val);
 }
 
-static void survey_node(struct dt *dt, struct node *n)
+/*
+ * Whether two of n's nk children (in s->kids) have the same name. A
+ * parent that would get a children index on its first lookup gets it
+ * now, while every name is hashed and at hand: the reference fixups look
+ * up many paths, and built later the index costs a cache miss or two
+ * per child.
+ */
+static bool kids_same(struct survey *s, struct node *n, size_t nk)
 {
-	struct property *p, *first[WATCH_MAX];
-	bool first_refs[WATCH_MAX];
+	struct made_index *mi;
+	bool same;
+
+	if (nk <= PAIRWISE_MAX || !node_wants_child_index(n))
+		return any_same(&s->kids_set, s->kids, nk);
+	if (s->nmade == s->made_cap) {
+		s->made_cap = s->made_cap ? 2 * s->made_cap : 64;
+		s->made = xrealloc(s->made, s->made_cap * sizeof(*s->made));
+	}
+	mi = &s->made[s->nmade++];
+	mi->n = n;
+	mi->ix = child_index_make(s->arena, n, s->kids, nk, &same);
+	return same;
+}
+
+/* n's properties: what they tell the checks, and which are watched. */
+static uint32_t survey_props(struct survey *s, struct node *n,
+			     struct property **first, bool *first_refs,
+			     size_t *np)
+{
+	struct property *p;
 	uint32_t seen = 0;
-	size_t np = 0, nk = 0, len;
-	unsigned int i, cls, ats;
-	struct node *c;
 	struct label *l;
 
-	/*
-	 * The walk is a chain of cache misses (nodes, properties, names);
-	 * asking for the next link early lets them overlap with the work.
-	 */
-	__builtin_prefetch(n->children);
 	for_each_property_withdel(n, p) {
+		const struct name_info *ni;
 		struct marker *m;
 		bool refs = false;
-		uint32_t h;
 		int w;
 
 		__builtin_prefetch(p->next);
 		if (p->deleted) {
 			/* name_properties looks at a deleted "name" too */
 			if (strcmp(p->name, "name") == 0)
-				name_properties.clean = false;
+				s->dirty |= DIRTY(D_NAME_PROPS);
 			continue;
 		}
-		h = scan_name(p->name, &cls, &ats, &len);
-		if (!(cls & CC_PROP))
-			property_name_chars.clean = false;
-		hname_push(&sv.props, &sv.props_cap, np++, h, p->name);
+		ni = prop_name_info(s, p->name);
+		if (!(ni->cls & CC_PROP))
+			s->dirty |= DIRTY(D_PROP_CHARS);
+		if (bits_meet(&s->props_bits, ni->h))
+			s->props_met = true;
+		hname_push(&s->props, &s->props_cap, (*np)++, ni->h, p->name);
 		for_each_label(p->labels, l)
-			survey_label(l->name, n, p, NULL, false);
+			survey_label(s, l->name, n, p, NULL, false);
 		for_each_marker(p->val.markers, m) {
 			if (m->type == MARK_REF_PHANDLE) {
-				refs_push(&sv.ph_refs, p, m);
+				refs_push(&s->refs[R_PHANDLE], p, m);
 				refs = true;
 			} else if (m->type == MARK_REF_PATH) {
-				refs_push(&sv.path_refs, p, m);
+				refs_push(&s->refs[R_PATH], p, m);
 				refs = true;
 			} else if (m->type == MARK_LABEL) {
-				survey_label(m->ref, n, p, m, false);
+				survey_label(s, m->ref, n, p, m, false);
 			}
 		}
-		if (len >= 6 && memcmp(p->name + len - 6, "-names", 6) == 0 &&
+		if (ni->len >= 6 &&
+		    memcmp(p->name + ni->len - 6, "-names", 6) == 0 &&
 		    (refs || !is_string_list(&p->val)))
-			names_is_string_list.clean = false;
-		w = watch_find(h, p->name);
+			s->dirty |= DIRTY(D_NAMES_LIST);
+		w = ni->watch;
 		if (w >= 0 && !(seen & 1u << w)) {
 			seen |= 1u << w;
 			first[w] = p;
 			first_refs[w] = refs;
 		}
 		if (refs && w == W_NAME)
-			sv.refs_in_name = true;
+			s->refs_in_name = true;
 	}
-	for (i = 0; i < sv.ntyped; i++) {
-		struct check *tc = sv.typed[i];
-		unsigned int w = sv.typed_w[i];
+	return seen;
+}
 
-		if ((seen & 1u << w) && tc->clean &&
-		    (first_refs[w] || prop_fails(tc, first[w])))
-			tc->clean = false;
-	}
-	if (seen & 1u << W_NAME)
-		name_properties.clean = false;
-	if (seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE))
-		nodes_push(&sv.explicit_ph, n);
-	if (seen & 1u << W_DOMID)
-		nodes_push(&sv.domid, n);
-	if (n->omit_if_unused)
-		nodes_push(&sv.omit, n);
-	for_each_label(n->labels, l)
-		survey_label(l->name, n, NULL, NULL,
-			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
-	if (np > 1 && any_same(&sv.props_set, sv.props, np))
-		duplicate_property_names.clean = false;
+/* n's children's names, checked against each other and n's properties. */
+static void survey_kids(struct survey *s, struct node *n, size_t np)
+{
+	unsigned int cls, ats;
+	struct node *c;
+	size_t nk = 0, len;
+	uint64_t bits = 0;
+	bool met = false;
 
 	for_each_child_withdel(n, c) {
 		uint32_t h;
@@ -1146,43 +1413,581 @@ static void survey_node(struct dt *dt, struct node *n)
 		__builtin_prefetch(c->props);
 		h = scan_name(c->name, &cls, &ats, &len);
 
-		hname_push(&sv.kids, &sv.kids_cap, nk++, h, c->name);
+		hname_push(&s->kids, &s->kids_cap, nk++, h, c->name);
+		if (bits_meet(&bits, h))
+			met = true;
 		if (c->deleted)
 			continue;
 		if (!(cls & CC_NODE))
-			node_name_chars.clean = false;
+			s->dirty |= DIRTY(D_NODE_CHARS);
 		if (ats > 1)
-			node_name_format.clean = false;
-		if (np && holds(&sv.props_set, sv.props, np, h, c->name))
-			node_name_vs_property_name.clean = false;
+			s->dirty |= DIRTY(D_NODE_FORMAT);
+		if ((s->props_bits & name_bit(h)) &&
+		    holds(&s->props_set, s->props, np, h, c->name))
+			s->dirty |= DIRTY(D_NODE_VS_PROP);
 	}
-	if (nk > 1 && any_same(&sv.kids_set, sv.kids, nk))
-		duplicate_node_names.clean = false;
+	/* a big parent's index is made whether or not two names met */
+	if ((met || nk > PAIRWISE_MAX) && kids_same(s, n, nk))
+		s->dirty |= DIRTY(D_DUP_NODE);
+}
+
+/* n, and if whole every node below it. */
+static void survey_node(struct survey *s, struct node *n, bool whole)
+{
+	struct property *first[WATCH_MAX];
+	bool first_refs[WATCH_MAX];
+	uint32_t seen, bits;
+	size_t np = 0;
+	struct node *c;
+	struct label *l;
+	int i;
+
+	/*
+	 * The walk is a chain of cache misses (nodes, properties, names);
+	 * asking for the next link early lets them overlap with the work.
+	 */
+	__builtin_prefetch(n->children);
+	s->props_bits = 0;
+	s->props_met = false;
+	seen = survey_props(s, n, first, first_refs, &np);
+	s->items += np + 1;
+	for (bits = seen & sw.typed_mask; bits; bits &= bits - 1) {
+		unsigned int w = (unsigned int)__builtin_ctz(bits);
+
+		for (i = sw.typed_at[w]; i >= 0; i = sw.typed_next[i]) {
+			uint32_t bit = DIRTY(D_TYPED + i);
+
+			if (!(s->dirty & bit) &&
+			    (first_refs[w] ||
+			     prop_fails(sw.typed[i], first[w])))
+				s->dirty |= bit;
+		}
+	}
+	if (seen & 1u << W_NAME)
+		s->dirty |= DIRTY(D_NAME_PROPS);
+	if (seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE))
+		nodes_push(&s->nodes[N_EXPLICIT_PH], n);
+	if (seen & 1u << W_DOMID)
+		nodes_push(&s->nodes[N_DOMID], n);
+	if (n->omit_if_unused)
+		nodes_push(&s->nodes[N_OMIT], n);
+	for_each_label(n->labels, l)
+		survey_label(s, l->name, n, NULL, NULL,
+			     seen & (1u << W_PHANDLE | 1u << W_LINUX_PHANDLE));
+	/* (many properties fill props_set for holds() here) */
+	if ((s->props_met || np > PAIRWISE_MAX) &&
+	    any_same(&s->props_set, s->props, np))
+		s->dirty |= DIRTY(D_DUP_PROP);
+	survey_kids(s, n, np);
+	if (whole)
+		for_each_child(n, c)
+			survey_node(s, c, true);
+}
+
+static void chunk_push(struct node *n, uint32_t count)
+{
+	if (sv.nchunks == sv.chunk_cap) {
+		sv.chunk_cap = sv.chunk_cap ? 2 * sv.chunk_cap : 64;
+		sv.chunk = xrealloc(sv.chunk, sv.chunk_cap * sizeof(*sv.chunk));
+	}
+	sv.chunk[sv.nchunks++] = (struct chunk){ .n = n, .count = count };
+}
+
+/* n's first live child from c on (c itself if live), or NULL. */
+static struct node *live_from(struct node *c)
+{
+	while (c && c->deleted)
+		c = c->next_sibling;
+	return c;
+}
+
+/* n alone, then its live children in at most PLAN_RUNS runs. */
+static void chunks_cut(struct node *n)
+{
+	uint32_t k = 0, runs, i, len;
+	struct node *c;
+
+	chunk_push(n, 0);
 	for_each_child(n, c)
-		survey_node(dt, c);
+		k++;
+	runs = k < PLAN_RUNS ? k : PLAN_RUNS;
+	c = live_from(n->children);
+	for (i = 0; i < runs; i++) {
+		len = k / runs + (i < k % runs);
+		chunk_push(c, len);
+		while (len--)
+			c = live_from(c->next_sibling);
+	}
+}
+
+/*
+ * Cuts the tree into chunks: the root whole, then, pass after pass until
+ * there are enough, each chunk that is one node with children into that
+ * node alone and runs of its children. Subtree sizes are not known without
+ * a walk; many chunks let the threads share them out evenly all the same,
+ * and runs keep their number down under a node with very many children.
+ */
+static void chunks_plan(struct node *root, bool split)
+{
+	struct chunk *old = NULL;
+	size_t nold, i, pass;
+	bool cut = true;
+
+	sv.nchunks = 0;
+	chunk_push(root, 1);
+	for (pass = 0; split && cut && pass < PLAN_PASSES &&
+		       sv.nchunks < PLAN_CHUNKS; pass++) {
+		free(old);
+		old = sv.chunk;
+		nold = sv.nchunks;
+		sv.chunk = NULL;
+		sv.nchunks = sv.chunk_cap = 0;
+		cut = false;
+		for (i = 0; i < nold; i++) {
+			if (old[i].count != 1 ||
+			    !live_from(old[i].n->children)) {
+				chunk_push(old[i].n, old[i].count);
+				continue;
+			}
+			chunks_cut(old[i].n);
+			cut = true;
+		}
+	}
+	free(old);
+}
+
+static void survey_chunk(struct survey *s, unsigned char me, size_t k)
+{
+	struct chunk *ch = &sv.chunk[k];
+	struct node *c = ch->n;
+	uint32_t j;
+	int i;
+
+	ch->by = me;
+	for (i = 0; i < NREFS; i++)
+		ch->refs[i][0] = s->refs[i].n;
+	for (i = 0; i < NNODES; i++)
+		ch->nodes[i][0] = s->nodes[i].n;
+	if (!ch->count)
+		survey_node(s, c, false);
+	for (j = 0; j < ch->count; j++, c = live_from(c->next_sibling))
+		survey_node(s, c, true);
+	for (i = 0; i < NREFS; i++)
+		ch->refs[i][1] = s->refs[i].n;
+	for (i = 0; i < NNODES; i++)
+		ch->nodes[i][1] = s->nodes[i].n;
+}
+
+/* The next chunk for thread me (*turn: its own count), or past the end. */
+static size_t take_chunk(size_t *turn)
+{
+	size_t k;
+
+	if (!sv.alternate)
+		return atomic_fetch_add_explicit(&sv.next, 1,
+						 memory_order_relaxed);
+	k = *turn;
+	*turn += 2;
+	return k;
+}
+
+static void *survey_helper(void *arg)
+{
+	size_t turn = 1, k;
+
+	(void)arg;
+	while ((k = take_chunk(&turn)) < sv.nchunks)
+		survey_chunk(&sv.st[1], 1, k);
+	return NULL;
+}
+
+/*
+ * The main thread's share of the survey. Under THREADS_BY_SIZE the helper
+ * starts at once on a tree known to be big, else once the main thread has
+ * surveyed SURVEY_ALONE items with chunks left; under THREADS_ALWAYS it
+ * starts first, and the two take turns, so that even a small tree is
+ * split between them. A helper that cannot start leaves the main thread
+ * to survey every chunk.
+ */
+static void survey_chunks(const struct dt *dt, enum thread_use use)
+{
+	bool want = use == THREADS_BY_SIZE;
+	size_t turn = 0, k;
+
+	atomic_init(&sv.next, 0);
+	sv.helped = false;
+	sv.alternate = false;
+	if (want && dt->arena.total >= SURVEY_ALONE_BYTES &&
+	    sv.nchunks > 1) {
+		want = false;
+		sv.helped = pthread_create(&sv.helper, NULL, survey_helper,
+					   NULL) == 0;
+	} else if (use == THREADS_ALWAYS) {
+		/* set before the helper reads it, changed only if none runs */
+		sv.alternate = true;
+		sv.helped = pthread_create(&sv.helper, NULL, survey_helper,
+					   NULL) == 0;
+		if (!sv.helped)
+			sv.alternate = false;
+	}
+	while ((k = take_chunk(&turn)) < sv.nchunks) {
+		survey_chunk(&sv.st[0], 0, k);
+		if (want && sv.st[0].items >= SURVEY_ALONE &&
+		    k + 1 < sv.nchunks) {
+			want = false;
+			sv.helped = pthread_create(&sv.helper, NULL,
+						   survey_helper, NULL) == 0;
+		}
+	}
+	if (sv.helped)
+		pthread_join(sv.helper, NULL);
+}
+
+/* out: kind's nodes from every chunk, in chunk order. */
+static void nodes_merge(struct nodes *out, int kind)
+{
+	size_t k, j;
+
+	memset(out, 0, sizeof(*out));
+	if (!sv.helped) {
+		*out = sv.st[0].nodes[kind];
+		memset(&sv.st[0].nodes[kind], 0, sizeof(*out));
+		return;
+	}
+	for (k = 0; k < sv.nchunks; k++) {
+		const struct chunk *ch = &sv.chunk[k];
+		const struct nodes *l = &sv.st[ch->by].nodes[kind];
+
+		for (j = ch->nodes[kind][0]; j < ch->nodes[kind][1]; j++)
+			nodes_push(out, l->v[j]);
+	}
+}
+
+static void piece_push(struct pieces *ps, unsigned char by, size_t start,
+		       size_t end)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 64;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
+	}
+	ps->v[ps->n++] = (struct piece){ by, start, end };
+}
+
+/* Cuts one thread's list [start, end) into pieces. */
+static void pieces_cut(struct pieces *ps, unsigned char by, size_t start,
+		       size_t end)
+{
+	for (; start < end; start += PIECE)
+		piece_push(ps, by, start,
+			   end - start > PIECE ? start + PIECE : end);
+}
+
+/* kind's references as pieces of the threads' lists, in chunk order. */
+static void pieces_build(int kind)
+{
+	struct pieces *ps = &sv.pieces[kind];
+	size_t k, start = 0, end = 0;
+	unsigned char by = 0;
+
+	ps->n = ps->total = 0;
+	for (k = 0; k < sv.nchunks; k++) {
+		const struct chunk *ch = &sv.chunk[k];
+		size_t s0 = ch->refs[kind][0], s1 = ch->refs[kind][1];
+
+		if (s0 == s1)
+			continue;
+		ps->total += s1 - s0;
+		/* a stretch goes on while the same thread's list does */
+		if (ch->by == by && s0 == end) {
+			end = s1;
+			continue;
+		}
+		pieces_cut(ps, by, start, end);
+		by = ch->by;
+		start = s0;
+		end = s1;
+	}
+	pieces_cut(ps, by, start, end);
+}
+
+/* Whether a label name of b's is also one of a's: written twice, then. */
+static bool labels_meet(const struct survey *a, const struct survey *b)
+{
+	size_t j;
+
+	if (!a->ltab_size)
+		return false;
+	for (j = 0; j < b->nlabels; j++)
+		if (label_slot(a, b->labels[j].name, b->labels[j].h)->k)
+			return true;
+	return false;
+}
+
+static void *labels_check(void *arg)
+{
+	*(bool *)arg = labels_meet(&sv.st[0], &sv.st[1]);
+	return NULL;
+}
+
+/*
+ * The helper's findings join the main thread's. Each thread's label
+ * table stays its own (table_target() asks both): the main thread
+ * needs only to know whether a name is in both, which a short-lived
+ * thread finds out meanwhile.
+ */
+static void survey_merge(struct dt *dt)
+{
+	struct survey *a = &sv.st[0], *b = &sv.st[1];
+	bool checking = false, meet = false;
+	pthread_t check;
+	size_t j;
+
+	if (sv.helped) {
+		a->dirty |= b->dirty;
+		a->refs_in_name = a->refs_in_name || b->refs_in_name;
+		if (!(a->dirty & DIRTY(D_DUP_LABEL)) && a->nlabels &&
+		    b->nlabels) {
+			checking = pthread_create(&check, NULL, labels_check,
+						  &meet) == 0;
+			if (!checking)
+				meet = labels_meet(a, b);
+		}
+		arena_absorb(&dt->arena, &b->own);
+		for (j = 0; j < b->nmade; j++)
+			dt_attach_child_index(dt, b->made[j].n, b->made[j].ix);
+	}
+	for (j = 0; j < a->nmade; j++)
+		dt_attach_child_index(dt, a->made[j].n, a->made[j].ix);
+	nodes_merge(&sv.explicit_ph, N_EXPLICIT_PH);
+	nodes_merge(&sv.omit, N_OMIT);
+	nodes_merge(&domids.v, N_DOMID);
+	domids.dt = dt;
+	pieces_build(R_PHANDLE);
+	pieces_build(R_PATH);
+	sv.refs_in_name = a->refs_in_name;
+	if (checking)
+		pthread_join(check, NULL);
+	if (meet)
+		a->dirty |= DIRTY(D_DUP_LABEL);
+}
+
+/*
+ * Resolving the references, which node each names, reads the tree only.
+ * So a helper thread takes part, under the same conditions as in the
+ * survey: when the phandle fixups start, it resolves phandle references
+ * from the last piece backwards, then path references, while the main
+ * thread resolves and fixes pieces from the first on; where they meet,
+ * the main thread fixes the helper's pieces. Neither waits for work the
+ * other has not started, so a helper that gets little time costs little.
+ * Nothing the phandle fixups write (phandle cells, phandle properties and
+ * numbers) is read by a resolution; the helper is done before any other
+ * check runs.
+ */
+static struct {
+	pthread_t thread;
+	bool running;		/* started, not joined yet */
+	/* the phandle pieces nobody has taken: [low 32 bits, high 32 bits) */
+	_Atomic uint64_t ph_free;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool ph_done;		/* (lock) the helper took its last one */
+	atomic_size_t next_path;	/* the next path piece to resolve */
+} fh = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+/* Hashes are computed a few references ahead, to fetch their slot early. */
+#define RING	8
+
+/* The label-table slots a name of hash h starts at, in both tables. */
+static void fetch_slots(uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (sv.st[i].ltab_size)
+			__builtin_prefetch(&sv.st[i].ltab[h &
+						(sv.st[i].ltab_size - 1)]);
+}
+
+/* The label entries those slots name (the likely answers). */
+static void fetch_labels(uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct survey *t = &sv.st[i];
+		const struct lslot *sl;
+
+		if (!t->ltab_size)
+			continue;
+		sl = &t->ltab[h & (t->ltab_size - 1)];
+		if (sl->k)
+			__builtin_prefetch(&t->labels[sl->k - 1]);
+	}
+}
+
+/* Sets v[k]'s target (to[k] for a path reference). */
+static void resolve_to(struct refs *l, size_t k, int kind, struct node *to,
+		       struct seen_label *site)
+{
+	struct ref *r = &l->v[k];
+
+	if (kind == R_PATH) {
+		l->to[k] = target(to, site);
+	} else if (to) {
+		r->cell = r->p->val.val + r->m->offset;
+		r->to = target(to, site);
+	}
+}
+
+/*
+ * Resolves a piece of references (any thread). Each reference's marker,
+ * name and property, its slot in the label table and the label's entry
+ * are cache misses that would otherwise come one by one: they are fetched
+ * ahead, each stage nearer than the one it depends on. References by path
+ * are looked up together at the end (dt_find_paths()).
+ */
+static void resolve_piece(struct dt *dt, int kind, const struct piece *pc)
+{
+	struct refs *l = &sv.st[pc->by].refs[kind];
+	struct ref *v = l->v + pc->start;
+	size_t n = pc->end - pc->start, k;
+	bool table = sv.labels_usable &&
+		     (sv.st[0].ltab_size || sv.st[1].ltab_size);
+	const char *paths[PIECE];
+	struct node *found[PIECE];
+	uint32_t ring[RING], at[PIECE];
+	size_t npaths = 0;
+
+	for (k = 0; k < n && k < 4; k++)
+		ring[k] = hash_str(v[k].m->ref);
+	for (k = 0; k < n; k++) {
+		struct seen_label *site = NULL;
+		struct node *to;
+		const char *ref;
+
+		if (k + 16 < n) {
+			__builtin_prefetch(v[k + 16].m);
+			__builtin_prefetch(v[k + 16].p);
+		}
+		if (k + 8 < n)
+			__builtin_prefetch(v[k + 8].m->ref);
+		if (k + 4 < n) {
+			ring[(k + 4) % RING] = hash_str(v[k + 4].m->ref);
+			if (table)
+				fetch_slots(ring[(k + 4) % RING]);
+		}
+		if (k + 2 < n && table)
+			fetch_labels(ring[(k + 2) % RING]);
+		ref = v[k].m->ref;
+		if (ref[0] == '/') {
+			paths[npaths] = ref;
+			at[npaths++] = (uint32_t)k;
+			continue;
+		}
+		if (!table)
+			to = ref_target(dt, ref, &site, true);
+		else
+			to = table_target(ref, ring[k % RING], &site);
+		resolve_to(l, pc->start + k, kind, to, site);
+	}
+	if (npaths)
+		dt_find_paths(dt, paths, found, npaths);
+	for (k = 0; k < npaths; k++)
+		resolve_to(l, pc->start + at[k], kind, found[k], NULL);
+}
+
+static void resolve_path_pieces(void)
+{
+	const struct pieces *ps = &sv.pieces[R_PATH];
+	size_t i;
+
+	while ((i = atomic_fetch_add_explicit(&fh.next_path, 1,
+					      memory_order_relaxed)) < ps->n)
+		resolve_piece(sv.dt, R_PATH, &ps->v[i]);
+}
+
+/* The first free phandle piece (the main thread's), or the last. */
+static bool take_phandle_piece(bool last, size_t *i)
+{
+	uint64_t v = atomic_load_explicit(&fh.ph_free, memory_order_relaxed);
+	uint64_t nv;
+
+	do {
+		uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+		if (lo >= hi)
+			return false;
+		*i = last ? hi - 1 : lo;
+		nv = last ? v - ((uint64_t)1 << 32) : v + 1;
+	} while (!atomic_compare_exchange_weak_explicit(&fh.ph_free, &v, nv,
+							memory_order_relaxed,
+							memory_order_relaxed));
+	return true;
+}
+
+static void *fix_helper(void *arg)
+{
+	const struct pieces *ps = &sv.pieces[R_PHANDLE];
+	size_t i;
+
+	(void)arg;
+	while (take_phandle_piece(true, &i))
+		resolve_piece(sv.dt, R_PHANDLE, &ps->v[i]);
+	pthread_mutex_lock(&fh.lock);
+	fh.ph_done = true;
+	pthread_cond_signal(&fh.cond);
+	pthread_mutex_unlock(&fh.lock);
+	resolve_path_pieces();
+	return NULL;
+}
+
+static bool helper_start(void)
+{
+	if (!sv.helped && sv.use != THREADS_ALWAYS)
+		return false;
+	if (!sv.pieces[R_PHANDLE].n && !sv.pieces[R_PATH].n)
+		return false;
+	fh.ph_done = false;
+	fh.running = pthread_create(&fh.thread, NULL, fix_helper, NULL) == 0;
+	return fh.running;
+}
+
+static void helper_wait_phandles(void)
+{
+	pthread_mutex_lock(&fh.lock);
+	while (!fh.ph_done)
+		pthread_cond_wait(&fh.cond, &fh.lock);
+	pthread_mutex_unlock(&fh.lock);
+}
+
+static void helper_join(void)
+{
+	if (!fh.running)
+		return;
+	pthread_join(fh.thread, NULL);
+	fh.running = false;
 }
 
 /* The checks the survey answers for, and what it watches for them. */
 static void survey_setup(void)
 {
-	static struct check *const answered[] = {
-		&duplicate_node_names, &duplicate_property_names,
-		&node_name_chars, &node_name_format, &property_name_chars,
-		&name_properties, &node_name_vs_property_name,
-		&duplicate_label, &names_is_string_list,
-	};
 	const char *c;
 	size_t i;
 
-	memset(cclass, 0, sizeof(cclass));
+	memset(sw.cclass, 0, sizeof(sw.cclass));
 	for (c = NODECHARS; *c; c++)
-		cclass[(unsigned char)*c] |= CC_NODE;
+		sw.cclass[(unsigned char)*c] |= CC_NODE;
 	for (c = PROPCHARS; *c; c++)
-		cclass[(unsigned char)*c] |= CC_PROP;
+		sw.cclass[(unsigned char)*c] |= CC_PROP;
 
-	memset(sv.slot, -1, sizeof(sv.slot));
-	sv.nwatch = 0;
-	sv.ntyped = 0;
+	memset(sw.slot, -1, sizeof(sw.slot));
+	memset(sw.typed_at, -1, sizeof(sw.typed_at));
+	sw.nwatch = 0;
+	sw.ntyped = 0;
+	sw.typed_mask = 0;
 	watch_add("name");
 	watch_add("phandle");
 	watch_add("linux,phandle");
@@ -1193,123 +1998,235 @@ static void survey_setup(void)
 
 		tc->clean = false;
 		tc->only = NULL;
-		tc->refs = NULL;
+		tc->listed = false;
 		if ((tc->fn != check_is_cell && tc->fn != check_is_string &&
 		     tc->fn != check_is_string_list) || !tc->data ||
-		    sv.ntyped == WATCH_MAX)
+		    sw.ntyped == WATCH_MAX)
 			continue;
 		w = watch_add(tc->data);
 		if (w < 0)
 			continue;
-		tc->clean = true;
-		sv.typed[sv.ntyped] = tc;
-		sv.typed_w[sv.ntyped++] = (unsigned int)w;
+		sw.typed[sw.ntyped] = tc;
+		sw.typed_next[sw.ntyped] = sw.typed_at[w];
+		sw.typed_at[w] = (signed char)sw.ntyped++;
+		sw.typed_mask |= 1u << w;
 	}
-	for (i = 0; i < sizeof(answered) / sizeof(answered[0]); i++)
-		answered[i]->clean = true;
+}
 
-	sv.explicit_ph.n = sv.ph_refs.n = sv.path_refs.n = 0;
-	sv.omit.n = sv.domid.n = 0;
-	sv.refs_in_name = false;
-	sv.nlabels = 0;
-	sv.labels_usable = false;
-	if (sv.ltab)
-		memset(sv.ltab, 0, sv.ltab_size * sizeof(*sv.ltab));
+static void survey_init(struct survey *s, struct arena *arena)
+{
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->own);
+	s->arena = arena ? arena : &s->own;
+}
+
+static void survey_free(struct survey *s)
+{
+	int i;
+
+	for (i = 0; i < NREFS; i++) {
+		free(s->refs[i].v);
+		free(s->refs[i].to);
+	}
+	for (i = 0; i < NNODES; i++)
+		free(s->nodes[i].v);
+	free(s->props);
+	free(s->kids);
+	free(s->props_set.slot);
+	free(s->kids_set.slot);
+	free(s->labels);
+	free(s->ltab);
+	free(s->made);
+	arena_free(&s->own);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The survey's verdicts on the checks, from the merged bits. */
+static void survey_verdicts(uint32_t dirty)
+{
+	unsigned int i;
+
+	for (i = 0; i < D_TYPED; i++)
+		answered[i]->clean = !(dirty & DIRTY(i));
+	for (i = 0; i < sw.ntyped; i++)
+		sw.typed[i]->clean = !(dirty & DIRTY(D_TYPED + i));
 }
 
 static void survey(struct dt *dt)
 {
 	struct node *root = dt->root;
 	unsigned int cls, ats;
-	size_t len, i;
+	size_t len;
+	int i;
 
+	sv.use = thread_use();
 	survey_setup();
-	free(sv.domid.v);
-	memset(&sv.domid, 0, sizeof(sv.domid));
-	sv.dt = NULL;
-	if (!root) {
-		/* nothing to walk: every check keeps its usual path */
-		for (i = 0; i < N_CHECKS; i++)
-			table[i]->clean = false;
+	free(domids.v.v);
+	memset(&domids, 0, sizeof(domids));
+	sv.dt = dt;
+	sv.labels_usable = false;
+	survey_init(&sv.st[0], &dt->arena);
+	survey_init(&sv.st[1], NULL);
+	/* no root: nothing to walk, every check keeps its usual path */
+	if (!root)
 		return;
-	}
 	/* the root's name is checked like any other node's */
 	scan_name(root->name, &cls, &ats, &len);
 	if (!(cls & CC_NODE))
-		node_name_chars.clean = false;
+		sv.st[0].dirty |= DIRTY(D_NODE_CHARS);
 	if (ats > 1)
-		node_name_format.clean = false;
-	survey_node(dt, root);
+		sv.st[0].dirty |= DIRTY(D_NODE_FORMAT);
+	chunks_plan(root, sv.use != THREADS_NEVER);
+	survey_chunks(dt, sv.use);
+	survey_merge(dt);
+	survey_verdicts(sv.st[0].dirty);
 	explicit_phandles.only = &sv.explicit_ph;
 	omit_unused_nodes.only = &sv.omit;
+	sv.labels_usable = duplicate_label.clean && !root->deleted;
 	/* A reference in a "name" property that name_properties drops is
 	 * not fixed: the usual walks know that, the lists do not. */
 	if (!sv.refs_in_name) {
-		phandle_references.refs = &sv.ph_refs;
-		path_references.refs = &sv.path_refs;
+		phandle_references.listed = true;
+		path_references.listed = true;
+		atomic_init(&fh.next_path, 0);
+		for (i = 0; i < 2; i++) {
+			struct refs *l = &sv.st[i].refs[R_PATH];
+
+			l->to = xmalloc((l->n ? l->n : 1) * sizeof(*l->to));
+		}
 	}
-	sv.labels_usable = duplicate_label.clean && !root->deleted;
-	sv.dt = dt;
 }
 
-static void survey_free(void)
+static void survey_done(void)
 {
+	int i;
+
+	survey_free(&sv.st[0]);
+	survey_free(&sv.st[1]);
+	free(sv.chunk);
+	sv.chunk = NULL;
+	sv.nchunks = sv.chunk_cap = 0;
+	helper_join();
+	for (i = 0; i < NREFS; i++) {
+		free(sv.pieces[i].v);
+		memset(&sv.pieces[i], 0, sizeof(sv.pieces[i]));
+	}
 	free(sv.explicit_ph.v);
-	free(sv.ph_refs.v);
-	free(sv.path_refs.v);
 	free(sv.omit.v);
-	free(sv.props);
-	free(sv.kids);
-	free(sv.props_set.slot);
-	free(sv.kids_set.slot);
-	memset(&sv.props_set, 0, sizeof(sv.props_set));
-	memset(&sv.kids_set, 0, sizeof(sv.kids_set));
-	free(sv.labels);
-	free(sv.ltab);
-	/* the domid list outlives checks_run(): checks_take_domid_nodes() */
 	memset(&sv.explicit_ph, 0, sizeof(sv.explicit_ph));
-	memset(&sv.ph_refs, 0, sizeof(sv.ph_refs));
-	memset(&sv.path_refs, 0, sizeof(sv.path_refs));
 	memset(&sv.omit, 0, sizeof(sv.omit));
-	sv.props = sv.kids = NULL;
-	sv.props_cap = sv.kids_cap = 0;
-	sv.labels = NULL;
-	sv.nlabels = sv.labels_cap = 0;
-	sv.ltab = NULL;
-	sv.ltab_size = 0;
 	sv.labels_usable = false;
+	/* the domid list outlives checks_run(): checks_take_domid_nodes() */
 }
 
 /*
- * The reference fixups over the survey's list. Each reference's marker,
- * name and value, and its slot in the label table, are cache misses that
- * would otherwise come one by one: they are fetched a few references
- * ahead.
+ * The reference fixups over the survey's lists, in tree order. What they
+ * read and write is fetched ahead: where the phandle goes, and for a
+ * node that has no phandle yet the node itself and its last property,
+ * which get a new phandle property.
  */
-static void fix_refs(struct check *c, struct dt *dt)
+static bool wants_phandle(uintptr_t t)
 {
-	const struct ref *v = c->refs->v;
-	size_t n = c->refs->n, k;
+	const struct seen_label *site = target_site(t);
+
+	return site ? !site->ph : (t & T_MASK) == T_NODE;
+}
+
+static void fix_phandle_piece(struct check *c, struct dt *dt,
+			      const struct piece *pc)
+{
+	struct ref *v = sv.st[pc->by].refs[R_PHANDLE].v + pc->start;
+	size_t n = pc->end - pc->start, k;
 
 	for (k = 0; k < n; k++) {
-		if (k + 16 < n) {
-			__builtin_prefetch(v[k + 16].m);
-			__builtin_prefetch(v[k + 16].p);
-		}
-		if (k + 8 < n) {
-			__builtin_prefetch(v[k + 8].m->ref);
-			__builtin_prefetch(v[k + 8].p->val.val);
-		}
-		if (k + 4 < n && sv.labels_usable && sv.ltab_size) {
-			uint32_t h = hash_str(v[k + 4].m->ref);
+		if (k + 16 < n && (v[k + 16].to & T_MASK) == T_SITE)
+			__builtin_prefetch(target_site(v[k + 16].to));
+		if (k + 8 < n && (v[k + 8].to & T_MASK)) {
+			__builtin_prefetch(v[k + 8].cell, 1);
+			if (wants_phandle(v[k + 8].to)) {
+				struct node *to = target_node(v[k + 8].to);
 
-			__builtin_prefetch(&sv.ltab[h & (sv.ltab_size - 1)]);
+				__builtin_prefetch(&to->last_prop);
+				__builtin_prefetch(&to->phandle, 1);
+			}
 		}
-		if (c == &phandle_references)
-			fix_phandle_ref(c, dt, v[k].p, v[k].m);
+		if (k + 3 < n && (v[k + 3].to & T_MASK) &&
+		    wants_phandle(v[k + 3].to)) {
+			struct node *to = target_node(v[k + 3].to);
+
+			if (to->last_prop)
+				__builtin_prefetch(to->last_prop, 1);
+		}
+		if (!(v[k].to & T_MASK))
+			phandle_unresolved(c, dt, v[k].p, v[k].m);
 		else
-			fix_path_ref(c, dt, v[k].p, v[k].m);
+			cell_store(v[k].cell,
+				   site_phandle(dt, target_site(v[k].to),
+						target_node(v[k].to)));
 	}
+}
+
+static void fix_path_piece(struct check *c, struct dt *dt,
+			   const struct piece *pc)
+{
+	const struct refs *l = &sv.st[pc->by].refs[R_PATH];
+	const struct ref *v = l->v + pc->start;
+	const uintptr_t *to = l->to + pc->start;
+	size_t n = pc->end - pc->start, k;
+
+	for (k = 0; k < n; k++) {
+		if (k + 8 < n) {
+			__builtin_prefetch(v[k + 8].p);
+			__builtin_prefetch(v[k + 8].m);
+			__builtin_prefetch(target_site(to[k + 8]));
+		}
+		if (k + 4 < n)
+			__builtin_prefetch(v[k + 4].p->val.val);
+		put_path(c, dt, v[k].p, v[k].m, target_node(to[k]),
+			 target_site(to[k]));
+	}
+}
+
+/*
+ * The main thread resolves and fixes phandle pieces from the first on (a
+ * piece's values are still in its cache when fixed), then fixes those
+ * the helper resolved.
+ */
+static void fix_phandles(struct check *c, struct dt *dt)
+{
+	const struct pieces *ps = &sv.pieces[R_PHANDLE];
+	size_t mine = 0, i;
+	bool helped;
+
+	/* (more pieces than 32 bits count, never seen, go unshared) */
+	atomic_store_explicit(&fh.ph_free,
+			      ps->n < UINT32_MAX ? (uint64_t)ps->n << 32 : 0,
+			      memory_order_relaxed);
+	helped = ps->n < UINT32_MAX && helper_start();
+	while (take_phandle_piece(false, &i)) {
+		resolve_piece(dt, R_PHANDLE, &ps->v[i]);
+		fix_phandle_piece(c, dt, &ps->v[i]);
+		mine = i + 1;
+	}
+	if (helped)
+		helper_wait_phandles();
+	for (i = mine; i < ps->n; i++) {
+		if (!helped)
+			resolve_piece(dt, R_PHANDLE, &ps->v[i]);
+		fix_phandle_piece(c, dt, &ps->v[i]);
+	}
+}
+
+/* The path pieces the helper has not taken are resolved here. */
+static void fix_paths(struct check *c, struct dt *dt)
+{
+	const struct pieces *ps = &sv.pieces[R_PATH];
+	size_t i;
+
+	resolve_path_pieces();
+	helper_join();
+	for (i = 0; i < ps->n; i++)
+		fix_path_piece(c, dt, &ps->v[i]);
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -1333,12 +2250,17 @@ static bool run_check(struct check *c, struct dt *dt)
 	}
 	if (c->status != UNCHECKED)
 		goto out;
+	/* the helper reads the tree: it is done before a check changes it */
+	if (c != &path_references)
+		helper_join();
 	if (c->clean) {
 		/* the survey found nothing this check would report */
 	} else if (c == &duplicate_label) {
 		check_duplicate_labels(c, dt);
-	} else if (c->refs) {
-		fix_refs(c, dt);
+	} else if (c == &phandle_references && c->listed) {
+		fix_phandles(c, dt);
+	} else if (c->listed) {
+		fix_paths(c, dt);
 	} else if (c->only) {
 		size_t k;
 
@@ -1373,22 +2295,21 @@ bool checks_run(struct dt *dt, const struct check_options *opt)
 	free(order.node);
 	free(order.end);
 	memset(&order, 0, sizeof(order));
-	survey_free();
+	survey_done();
 	return error;
 }
 
 bool checks_take_domid_nodes(const struct dt *dt, struct node ***v,
 			     size_t *n)
 {
-	if (!dt || sv.dt != dt) {
+	if (!dt || domids.dt != dt) {
 		*v = NULL;
 		*n = 0;
 		return false;
 	}
-	*v = sv.domid.v;
-	*n = sv.domid.n;
-	memset(&sv.domid, 0, sizeof(sv.domid));
-	sv.dt = NULL;
+	*v = domids.v.v;
+	*n = domids.v.n;
+	memset(&domids, 0, sizeof(domids));
 	return true;
 }
 

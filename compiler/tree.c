@@ -155,14 +155,26 @@ struct child_index {
 	} slot[];
 };
 
-static uint32_t child_hash(const char *s, size_t len)
+static uint32_t fnv1a(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h ^ h >> 15;
+	return h;
+}
+
+/* The index's hash: FNV-1a with its high bits folded into the low ones,
+ * which pick the slot. */
+static uint32_t child_fold(uint32_t fnv)
+{
+	return fnv ^ fnv >> 15;
+}
+
+static uint32_t child_hash(const char *s, size_t len)
+{
+	return child_fold(fnv1a(s, len));
 }
 
 static struct child_index *child_index_of(const struct dt *dt,
@@ -171,42 +183,85 @@ static struct child_index *child_index_of(const struct dt *dt,
 	return dt->cix[n->child_index - 1];
 }
 
-static void child_index_put(struct child_index *ix, struct node *c)
+/* Puts c in ix; whether a child of the same name was there already. */
+static bool child_index_put(struct child_index *ix, struct node *c,
+			    uint32_t h)
 {
-	uint32_t h = child_hash(c->name, strlen(c->name)), i;
+	bool same = false;
+	uint32_t i;
 
 	for (i = h & ix->mask; ix->slot[i].c; i = (i + 1) & ix->mask)
-		;
+		if (ix->slot[i].h == h && !same &&
+		    strcmp(ix->slot[i].c->name, c->name) == 0)
+			same = true;
 	ix->slot[i].h = h;
 	ix->slot[i].c = c;
 	ix->count++;
+	return same;
+}
+
+static struct child_index *child_index_alloc(struct arena *a, size_t room)
+{
+	struct child_index *ix;
+	size_t size = 16;
+
+	while (size < 2 * room)
+		size *= 2;
+	ix = arena_alloc(a, sizeof(*ix) + size * sizeof(ix->slot[0]));
+	ix->mask = (uint32_t)(size - 1);
+	return ix;
+}
+
+void dt_attach_child_index(struct dt *dt, struct node *n,
+			   struct child_index *ix)
+{
+	if (n->child_index) {
+		/* the old table stays in the arena: growing is rare */
+		dt->cix[n->child_index - 1] = ix;
+		return;
+	}
+	if (dt->ncix == dt->cix_cap) {
+		dt->cix_cap = dt->cix_cap ? 2 * dt->cix_cap : 64;
+		dt->cix = xrealloc(dt->cix, dt->cix_cap * sizeof(*dt->cix));
+	}
+	dt->cix[dt->ncix++] = ix;
+	n->child_index = (uint32_t)dt->ncix;
 }
 
 /* (Re)builds n's index from its list, with room for room children. */
 static void child_index_build(struct dt *dt, struct node *n, size_t room)
 {
-	struct child_index *ix;
+	struct child_index *ix = child_index_alloc(&dt->arena, room);
 	struct node *c;
-	size_t size = 16;
 
-	while (size < 2 * room)
-		size *= 2;
-	ix = arena_alloc(&dt->arena, sizeof(*ix) + size * sizeof(ix->slot[0]));
-	ix->mask = (uint32_t)(size - 1);
 	for_each_child_withdel(n, c)
-		child_index_put(ix, c);
-	if (!n->child_index) {
-		if (dt->ncix == dt->cix_cap) {
-			dt->cix_cap = dt->cix_cap ? 2 * dt->cix_cap : 64;
-			dt->cix = xrealloc(dt->cix,
-					   dt->cix_cap * sizeof(*dt->cix));
-		}
-		dt->cix[dt->ncix++] = ix;
-		n->child_index = (uint32_t)dt->ncix;
-	} else {
-		/* the old table stays in the arena: growing is rare */
-		dt->cix[n->child_index - 1] = ix;
+		child_index_put(ix, c, child_hash(c->name, strlen(c->name)));
+	dt_attach_child_index(dt, n, ix);
+}
+
+bool node_wants_child_index(const struct node *n)
+{
+	return !n->child_index && n->nchildren > CHILD_SCAN_MAX;
+}
+
+struct child_index *child_index_make(struct arena *a, const struct node *n,
+				     const struct name_hash *names,
+				     size_t count, bool *same)
+{
+	struct child_index *ix = child_index_alloc(a, count);
+	struct node *c;
+	size_t j = 0;
+
+	*same = false;
+	for (c = n->children; c; c = c->next_sibling, j++) {
+		/* (names should cover the whole list; hash any beyond) */
+		uint32_t h = j < count ? child_fold(names[j].fnv) :
+			     child_hash(c->name, strlen(c->name));
+
+		if (child_index_put(ix, c, h))
+			*same = true;
 	}
+	return ix;
 }
 
 /* child was just appended to parent's list. */
@@ -218,7 +273,8 @@ static void child_index_add(struct dt *dt, struct node *parent,
 	if (2 * ((size_t)ix->count + 1) > (size_t)ix->mask + 1)
 		child_index_build(dt, parent, 2 * (size_t)parent->nchildren);
 	else
-		child_index_put(ix, child);
+		child_index_put(ix, child,
+				child_hash(child->name, strlen(child->name)));
 }
 
 static bool use_child_index(const struct dt *dt, const struct node *n)
@@ -247,16 +303,18 @@ static const struct child_slot *child_probe(const struct child_index *ix,
 	return NULL;
 }
 
-struct node *node_child_by_name(const struct dt *dt, const struct node *n,
-				const char *name, size_t len,
-				bool (*accept)(const struct node *c))
+/* node_child_by_name(); fill: a big parent without an index gets one. */
+static struct node *child_by_name(const struct dt *dt, const struct node *n,
+				  const char *name, size_t len,
+				  bool (*accept)(const struct node *c),
+				  bool fill)
 {
 	const struct child_index *ix;
 	const struct child_slot *sl;
 	struct node *c;
 	uint32_t h;
 
-	if (!use_child_index(dt, n)) {
+	if (fill ? !use_child_index(dt, n) : !n->child_index) {
 		for_each_child_withdel(n, c)
 			if (strncmp(c->name, name, len) == 0 &&
 			    c->name[len] == '\0' && accept(c))
@@ -273,6 +331,13 @@ struct node *node_child_by_name(const struct dt *dt, const struct node *n,
 			return c;
 	}
 	return NULL;
+}
+
+struct node *node_child_by_name(const struct dt *dt, const struct node *n,
+				const char *name, size_t len,
+				bool (*accept)(const struct node *c))
+{
+	return child_by_name(dt, n, name, len, accept, true);
 }
 
 struct node *node_next_same_name(const struct dt *dt, const struct node *n,
@@ -539,7 +604,8 @@ bool node_is_attached(const struct dt *dt, const struct node *n)
 	return false;
 }
 
-struct node *dt_node_by_path(struct dt *dt, const char *path)
+static struct node *path_lookup(const struct dt *dt, const char *path,
+				bool fill)
 {
 	struct node *n = dt->root;
 
@@ -555,14 +621,19 @@ struct node *dt_node_by_path(struct dt *dt, const char *path)
 		if (!*path)
 			break;
 		slash = strchr(path, '/');
-		n = node_get_child_n(dt, n, path,
-				     slash ? (size_t)(slash - path)
-					   : strlen(path));
+		n = child_by_name(dt, n, path,
+				  slash ? (size_t)(slash - path) : strlen(path),
+				  live, fill);
 		if (!slash)
 			break;
 		path = slash + 1;
 	}
 	return n;
+}
+
+struct node *dt_node_by_path(struct dt *dt, const char *path)
+{
+	return path_lookup(dt, path, true);
 }
 
 static struct node *label_walk(struct node *n, const char *label)
@@ -581,7 +652,7 @@ static struct node *label_walk(struct node *n, const char *label)
 	return NULL;
 }
 
-struct node *dt_node_by_label(struct dt *dt, const char *label)
+static struct node *label_lookup(const struct dt *dt, const char *label)
 {
 	struct hmap_entry *e;
 	struct node *found = NULL;
@@ -604,6 +675,11 @@ struct node *dt_node_by_label(struct dt *dt, const char *label)
 	return found;
 }
 
+struct node *dt_node_by_label(struct dt *dt, const char *label)
+{
+	return label_lookup(dt, label);
+}
+
 struct node *dt_node_by_ref(struct dt *dt, const char *ref)
 {
 	if (strcmp(ref, "/") == 0)
@@ -611,6 +687,129 @@ struct node *dt_node_by_ref(struct dt *dt, const char *ref)
 	if (ref[0] == '/')
 		return dt_node_by_path(dt, ref);
 	return dt_node_by_label(dt, ref);
+}
+
+/*
+ * dt_find_paths() follows several paths a level at a time: for each level,
+ * the memory every lookup will read (index slot, child node, its name) is
+ * fetched for all of them before any is used, so their cache misses
+ * overlap instead of coming one after the other.
+ */
+#define PATH_BATCH	8
+
+struct path_walk {
+	const char *path;	/* what is left to follow */
+	struct node *n;
+	bool done;
+	/* the next component, once found */
+	const char *comp, *slash;
+	size_t len;
+	const struct child_slot *slot;	/* its first slot, if indexed */
+};
+
+/* Finds w's next component and fetches its slot; false if none is left
+ * (path_lookup()'s loop ends). */
+static bool walk_next(const struct dt *dt, struct path_walk *w)
+{
+	const struct child_index *ix;
+	uint32_t h;
+
+	if (!w->n || !*w->path)
+		return false;
+	while (*w->path == '/')
+		w->path++;
+	if (!*w->path)
+		return false;
+	w->comp = w->path;
+	w->slash = strchr(w->comp, '/');
+	w->len = w->slash ? (size_t)(w->slash - w->comp) : strlen(w->comp);
+	w->slot = NULL;
+	if (w->n->child_index) {
+		ix = child_index_of(dt, w->n);
+		h = child_hash(w->comp, w->len);
+		w->slot = &ix->slot[h & ix->mask];
+		__builtin_prefetch(w->slot);
+	}
+	return true;
+}
+
+static void walk_fetch_node(const struct path_walk *w)
+{
+	if (w->slot && w->slot->c) {
+		__builtin_prefetch(w->slot->c);
+		__builtin_prefetch(&w->slot->c->deleted);
+	}
+}
+
+static void walk_fetch_name(const struct path_walk *w)
+{
+	if (w->slot && w->slot->c)
+		__builtin_prefetch(w->slot->c->name);
+}
+
+/* One turn of path_lookup()'s loop, the component found by walk_next(). */
+static void walk_step(const struct dt *dt, struct path_walk *w)
+{
+	w->n = child_by_name(dt, w->n, w->comp, w->len, live, false);
+	if (w->slash)
+		w->path = w->slash + 1;
+	else
+		w->done = true;
+}
+
+static void find_batch(const struct dt *dt, const char *const *paths,
+		       struct node **out, size_t count)
+{
+	struct path_walk w[PATH_BATCH];
+	size_t i, left = count;
+
+	for (i = 0; i < count; i++) {
+		w[i] = (struct path_walk){ .path = paths[i], .n = dt->root };
+		if (!w[i].n) {
+			w[i].done = true;
+			left--;
+		}
+	}
+	while (left) {
+		for (i = 0; i < count; i++)
+			if (!w[i].done && !walk_next(dt, &w[i])) {
+				w[i].done = true;
+				left--;
+			}
+		for (i = 0; i < count; i++)
+			if (!w[i].done)
+				walk_fetch_node(&w[i]);
+		for (i = 0; i < count; i++)
+			if (!w[i].done)
+				walk_fetch_name(&w[i]);
+		for (i = 0; i < count; i++)
+			if (!w[i].done) {
+				walk_step(dt, &w[i]);
+				if (w[i].done)
+					left--;
+			}
+	}
+	for (i = 0; i < count; i++)
+		out[i] = w[i].n;
+}
+
+void dt_find_paths(const struct dt *dt, const char *const *paths,
+		   struct node **out, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i += PATH_BATCH)
+		find_batch(dt, paths + i, out + i,
+			   count - i < PATH_BATCH ? count - i : PATH_BATCH);
+}
+
+struct node *dt_find_ref(const struct dt *dt, const char *ref)
+{
+	if (strcmp(ref, "/") == 0)
+		return dt->root;
+	if (ref[0] == '/')
+		return path_lookup(dt, ref, false);
+	return label_lookup(dt, ref);
 }
 
 static const void *phandle_key(cell_t ph)
@@ -660,6 +859,28 @@ struct node *dt_node_by_phandle(struct dt *dt, cell_t ph)
 	return found;
 }
 
+/*
+ * Whether dt_node_by_phandle(dt, ph) would find a node: it does when some
+ * attached node has ph (with two of them it walks the tree, and finds the
+ * first). The allocator asks this of every number it tries; the first
+ * attached node answers it.
+ */
+static bool phandle_used(const struct dt *dt, cell_t ph)
+{
+	struct hmap_entry *e;
+
+	if (ph == 0 || ph == 0xffffffffu)
+		return false;
+	e = hmap_find(&dt->phandles, phandle_key(ph), "", 0);
+	for (; e; e = hmap_next(&dt->phandles, e)) {
+		const struct node *n = e->value;
+
+		if (n->phandle == ph && node_is_attached(dt, n))
+			return true;
+	}
+	return false;
+}
+
 cell_t dt_node_phandle(struct dt *dt, struct node *n)
 {
 	return dt_node_phandle_props(dt, n, true);
@@ -673,7 +894,7 @@ cell_t dt_node_phandle_props(struct dt *dt, struct node *n, bool may_have)
 
 	if (n->phandle != 0 && n->phandle != 0xffffffffu)
 		return n->phandle;
-	while (dt_node_by_phandle(dt, dt->next_phandle))
+	while (phandle_used(dt, dt->next_phandle))
 		dt->next_phandle++;
 	n->phandle = dt->next_phandle;
 	dt_index_phandle(dt, n);

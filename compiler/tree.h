@@ -233,6 +233,25 @@ void node_append_to_prop(struct dt *dt, struct node *n, const char *name,
 struct node *node_child_by_name(const struct dt *dt, const struct node *n,
 				const char *name, size_t len,
 				bool (*accept)(const struct node *c));
+/*
+ * Children indexes made outside the lookups: by a walk that has hashed
+ * every child's name anyway (the checks' survey), possibly in a helper
+ * thread, which must then leave dt alone. Whether n would get an index on
+ * its first lookup; such an index for n from the FNV-1a hashes of its
+ * children's names (names[i] for the i-th in list order, count of them),
+ * in arena a, *same telling whether two of the names are equal; and
+ * giving it to n (in the thread that owns dt).
+ */
+struct name_hash {
+	uint32_t fnv;
+	const char *name;
+};
+bool node_wants_child_index(const struct node *n);
+struct child_index *child_index_make(struct arena *a, const struct node *n,
+				     const struct name_hash *names,
+				     size_t count, bool *same);
+void dt_attach_child_index(struct dt *dt, struct node *n,
+			   struct child_index *ix);
 /* The first later sibling of child (a child of n) with its name, deleted
  * or not, that was not merged away. */
 struct node *node_next_same_name(const struct dt *dt, const struct node *n,
@@ -247,6 +266,16 @@ struct node *dt_node_by_path(struct dt *dt, const char *path);
 struct node *dt_node_by_label(struct dt *dt, const char *label);
 /* "/" or a path starting with '/' or a label */
 struct node *dt_node_by_ref(struct dt *dt, const char *ref);
+/*
+ * dt_node_by_ref() that writes nothing, not even a child index (a big
+ * parent without one is scanned): for threads that read dt together
+ * while none edits it.
+ */
+struct node *dt_find_ref(const struct dt *dt, const char *ref);
+/* dt_find_ref() of count paths (each starting with '/'), into out[],
+ * faster than one by one. */
+void dt_find_paths(const struct dt *dt, const char *const *paths,
+		   struct node **out, size_t count);
 struct node *dt_node_by_phandle(struct dt *dt, cell_t phandle);
 /* Record n's phandle in the index (after setting n->phandle). */
 void dt_index_phandle(struct dt *dt, struct node *n);
