@@ -446,9 +446,16 @@ static void open_node(struct flat *f, const struct node *n)
 	/* only old versions look for "name" */
 	bool seen_name = !(f->vi->flags & VF_NAMEPROPS);
 
+	/*
+	 * The walk is a chain of cache misses (properties, then the next
+	 * node); asking for the next link early lets them overlap with the
+	 * copying.
+	 */
+	__builtin_prefetch(n->next_sibling);
 	buf_cell(&f->st, FDT_BEGIN_NODE);
 	put_node_name(f, n);
 	for_each_property(n, p) {
+		__builtin_prefetch(p->next);
 		if (!seen_name && strcmp(p->name, "name") == 0)
 			seen_name = true;
 		put_prop(f, p);
