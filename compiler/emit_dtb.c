@@ -532,7 +532,7 @@ struct split {
 	struct flat part;		/* the helper thread's */
 	struct buf names;		/* the chunk being filled's new names */
 	struct buf seen;		/* a byte per offset in part.str */
-	uint32_t *map;			/* part offset + 1 -> blob offset + 1 */
+	uint32_t *map;			/* offset in part.str -> in the blob */
 	size_t nmap;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -561,9 +561,8 @@ static void part_name(struct split *sp, uint32_t nameoff, const char *name)
 	struct part_name pn = { nameoff, name };
 	size_t len = sp->part.str.b.len;
 
-	if (sp->seen.len < len) {
+	if (sp->seen.len < len)
 		buf_zero(&sp->seen, len - sp->seen.len);
-	}
 	if (sp->seen.p[nameoff])
 		return;
 	sp->seen.p[nameoff] = 1;
@@ -668,8 +667,8 @@ static bool split_worth(const struct dt *dt)
 static bool split_start(const struct dt *dt, const struct flat *f,
 			struct split *sp)
 {
-	if ((f->vi->flags & (VF_FULLPATH | VF_VARALIGN)) || !split_worth(dt) ||
-	    !split_find(sp, dt->root))
+	if ((f->vi->flags & (VF_FULLPATH | VF_VARALIGN)) || dt->root->deleted ||
+	    !split_worth(dt) || !split_find(sp, dt->root))
 		return false;
 	sp->part = (struct flat){ .vi = f->vi, .split = sp };
 	sp->part.st = (struct buf){ chunk_mem(), 0, PART_CHUNK };
