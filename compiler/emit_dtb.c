@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "threads.h"
 
@@ -359,17 +360,6 @@ static void flat_flush(struct flat *f)
 	f->st.len = 0;
 }
 
-/* Bytes that go after st's: straight to the sink when streaming. */
-static void flat_put(struct flat *f, const void *p, size_t n)
-{
-	if (!f->sink) {
-		buf_put(&f->st, p, n);
-		return;
-	}
-	flat_flush(f);
-	flat_write(f, p, n);
-}
-
 /* Alignment is of the position in the blob, whatever was flushed. */
 static void flat_align(struct flat *f, size_t align)
 {
@@ -498,11 +488,13 @@ static void flatten_node(struct flat *f, const struct node *n)
  * later children of the node that holds most of the tree (the part), with
  * a strings table of its own, and hands its bytes over in chunks, each
  * with the names it met first. This thread writes everything before the
- * part (the head), then each chunk: it enters the chunk's new names in the
- * blob's table in the order the part met them, which gives each the offset
- * one walk would have given, rewrites the chunk's name offsets and writes
- * it. What follows the part (end tags, later siblings of its ancestors:
- * the tail) comes last, as in one walk.
+ * part (the head), then takes each chunk: it enters the chunk's new names
+ * in the blob's table in the order the part met them, which gives each the
+ * offset one walk would have given, and rewrites the chunk's name offsets.
+ * It writes the chunk itself while the helper walks; once the helper is
+ * done, the helper writes the rest at their places in the file while this
+ * thread goes on with what follows the part (end tags, later siblings of
+ * its ancestors: the tail), as in one walk. Only this thread reports.
  *
  * Only versions 16 and 17: a part cannot know the alignment to 8 of its
  * start, nor the full paths of its nodes.
@@ -523,6 +515,7 @@ struct chunk {
 	struct chunk *next;
 	struct buf bytes;
 	struct buf names;	/* struct part_name, in the order met */
+	off_t at;		/* where its bytes go in the file */
 };
 
 struct split {
@@ -536,10 +529,16 @@ struct split {
 	size_t nmap;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond;		/* to this thread */
+	pthread_cond_t to_helper;
 	struct chunk *ready, **ready_end;	/* handed over, in order */
 	struct chunk *spare;		/* written, for the helper to refill */
 	bool done;
+	/* streaming: the helper writes what it made once its walk is done */
+	int fd;				/* the sink's; -1: a blob in memory */
+	struct chunk *fixed, **fixed_end;	/* rewritten, to be written */
+	bool fixed_all;			/* no more will come */
+	int write_errno;		/* the helper's first failed write */
 };
 
 /*
@@ -610,6 +609,58 @@ static void part_hand(struct split *sp)
 	sp->names.len = 0;
 }
 
+/* pwrite() all of it; false with *err set (if not yet) on a failure. */
+static bool write_at(int fd, const uint8_t *p, size_t n, off_t at, int *err)
+{
+	ssize_t w;
+
+	while (n) {
+		w = pwrite(fd, p, n, at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!*err)
+				*err = w < 0 && errno ? errno : EIO;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+		at += w;
+	}
+	return true;
+}
+
+/*
+ * The helper thread, its walk done: writes the chunks this thread has
+ * rewritten meanwhile, so that this one can go on with the tail. Errors
+ * are kept for this thread to report.
+ */
+static void part_write(struct split *sp)
+{
+	struct chunk *list, *c;
+	bool all;
+
+	do {
+		pthread_mutex_lock(&sp->lock);
+		while (!sp->fixed && !sp->fixed_all)
+			pthread_cond_wait(&sp->to_helper, &sp->lock);
+		list = sp->fixed;
+		sp->fixed = NULL;
+		sp->fixed_end = &sp->fixed;
+		all = sp->fixed_all;
+		pthread_mutex_unlock(&sp->lock);
+		while ((c = list)) {
+			list = c->next;
+			if (!sp->write_errno)
+				write_at(sp->fd, c->bytes.p, c->bytes.len, c->at,
+					 &sp->write_errno);
+			free(c->bytes.p);
+			free(c->names.p);
+			free(c);
+		}
+	} while (!all);
+}
+
 static void *part_main(void *arg)
 {
 	struct split *sp = arg;
@@ -618,16 +669,16 @@ static void *part_main(void *arg)
 	for (c = sp->first; c; c = c->next_sibling)
 		flatten_node(&sp->part, c);
 	part_push(sp, true);
+	if (sp->fd >= 0)
+		part_write(sp);
 	return NULL;
 }
 
 /*
  * Follows the child with the most children while it has more than its
  * parent: the benchmark's root with its thousands of buses, /chosen with
- * thousands of domains. The part starts at two fifths of its children:
- * this thread also writes the whole blob, and rewrites the part's names,
- * so it takes the smaller share of the walk (on 1M properties: head and
- * part end together).
+ * thousands of domains. The part starts at its middle child (the head
+ * gets one at least).
  */
 static bool split_find(struct split *sp, const struct node *root)
 {
@@ -647,7 +698,7 @@ static bool split_find(struct split *sp, const struct node *root)
 			break;
 		n = best;
 	}
-	head = (uint64_t)n->nchildren * 2 / 5;
+	head = n->nchildren / 2;
 	c = n->children;
 	for (i = 0; c && i < (head ? head : 1); i++)
 		c = c->next_sibling;
@@ -679,15 +730,20 @@ static bool split_start(const struct dt *dt, const struct flat *f,
 	sp->names = sp->seen = (struct buf){ 0 };
 	sp->map = NULL;
 	sp->nmap = 0;
-	sp->ready = sp->spare = NULL;
+	sp->ready = sp->spare = sp->fixed = NULL;
 	sp->ready_end = &sp->ready;
-	sp->done = false;
+	sp->fixed_end = &sp->fixed;
+	sp->done = sp->fixed_all = false;
+	sp->fd = f->sink ? fileno(f->sink) : -1;
+	sp->write_errno = 0;
 	pthread_mutex_init(&sp->lock, NULL);
 	pthread_cond_init(&sp->cond, NULL);
+	pthread_cond_init(&sp->to_helper, NULL);
 	if (pthread_create(&sp->thread, NULL, part_main, sp) == 0)
 		return true;
 	pthread_mutex_destroy(&sp->lock);
 	pthread_cond_destroy(&sp->cond);
+	pthread_cond_destroy(&sp->to_helper);
 	free(sp->part.st.p);
 	return false;
 }
@@ -750,42 +806,104 @@ static uint8_t *part_fix(const struct split *sp, uint8_t *p,
 /* A piece is rewritten, then written while still in the cache. */
 #define PART_PIECE	(128u << 10)
 
+/* Rewrites and writes a chunk here: while the helper is still walking. */
 static void put_chunk(struct flat *f, struct split *sp, struct chunk *c)
 {
 	uint8_t *p = c->bytes.p, *end = p + c->bytes.len, *done = p;
 
-	chunk_names(f, sp, c);
 	while (p < end) {
 		p = part_fix(sp, p, end - p > PART_PIECE ? p + PART_PIECE : end);
-		flat_put(f, done, (size_t)(p - done));
+		if (!f->sink)
+			buf_put(&f->st, done, (size_t)(p - done));
+		else if (!f->sink_failed &&
+			 !write_at(sp->fd, done, (size_t)(p - done),
+				   c->at + (done - c->bytes.p), &f->sink_errno))
+			f->sink_failed = true;
 		done = p;
 	}
 }
 
-/* The part's chunks as the helper hands them over, until it is done. */
+/* Rewrites a chunk for the helper to write, its walk being done. */
+static void pass_chunk(struct split *sp, struct chunk *c)
+{
+	part_fix(sp, c->bytes.p, c->bytes.p + c->bytes.len);
+	c->next = NULL;
+	pthread_mutex_lock(&sp->lock);
+	*sp->fixed_end = c;
+	sp->fixed_end = &c->next;
+	pthread_cond_signal(&sp->to_helper);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/* Takes what the helper has handed over, waiting for some; *done: all. */
+static struct chunk *take_ready(struct split *sp, bool *done)
+{
+	struct chunk *list;
+
+	pthread_mutex_lock(&sp->lock);
+	while (!sp->ready && !sp->done)
+		pthread_cond_wait(&sp->cond, &sp->lock);
+	list = sp->ready;
+	sp->ready = NULL;
+	sp->ready_end = &sp->ready;
+	*done = sp->done;
+	pthread_mutex_unlock(&sp->lock);
+	return list;
+}
+
+static void give_spare(struct split *sp, struct chunk *c)
+{
+	pthread_mutex_lock(&sp->lock);
+	c->next = sp->spare;
+	sp->spare = c;
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/*
+ * The part's chunks in order, as the helper hands them over: written here
+ * while it walks, passed back to it once it is done. Streaming, they go to
+ * their place in the file (pwrite), and the tail after them.
+ */
 static void put_part(struct flat *f, struct split *sp)
 {
-	struct chunk *list, *c, *last;
+	struct chunk *list, *c;
+	off_t at = 0;
 	bool done;
 
+	if (f->sink) {
+		flat_flush(f);
+		if (!f->sink_failed && fflush(f->sink) != 0) {
+			f->sink_failed = true;
+			f->sink_errno = errno ? errno : EIO;
+		}
+		at = (off_t)f->flushed;
+	}
 	do {
-		pthread_mutex_lock(&sp->lock);
-		while (!sp->ready && !sp->done)
-			pthread_cond_wait(&sp->cond, &sp->lock);
-		list = sp->ready;
-		sp->ready = NULL;
-		sp->ready_end = &sp->ready;
-		done = sp->done;
-		pthread_mutex_unlock(&sp->lock);
-		for (c = last = list; c; last = c, c = c->next)
-			put_chunk(f, sp, c);
-		if (!list)
-			continue;
-		pthread_mutex_lock(&sp->lock);
-		last->next = sp->spare;
-		sp->spare = list;
-		pthread_mutex_unlock(&sp->lock);
+		list = take_ready(sp, &done);
+		while ((c = list)) {
+			list = c->next;
+			chunk_names(f, sp, c);
+			c->at = at;
+			at += (off_t)c->bytes.len;
+			if (done && sp->fd >= 0) {
+				pass_chunk(sp, c);
+			} else {
+				put_chunk(f, sp, c);
+				give_spare(sp, c);
+			}
+		}
 	} while (!done);
+	if (sp->fd < 0)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	sp->fixed_all = true;
+	pthread_cond_signal(&sp->to_helper);
+	pthread_mutex_unlock(&sp->lock);
+	f->flushed = (size_t)at;
+	if (!f->sink_failed && fseeko(f->sink, at, SEEK_SET) != 0) {
+		f->sink_failed = true;
+		f->sink_errno = errno ? errno : EIO;
+	}
 }
 
 /* The end tags of the part's ancestors, with their later siblings. */
@@ -818,14 +936,20 @@ static void split_free(struct split *sp)
 	free(sp->map);
 	pthread_mutex_destroy(&sp->lock);
 	pthread_cond_destroy(&sp->cond);
+	pthread_cond_destroy(&sp->to_helper);
 }
 
 static void flatten_split(struct flat *f, struct split *sp)
 {
 	flatten_head(f, sp);
 	put_part(f, sp);
-	pthread_join(sp->thread, NULL);
+	/* while the helper may still be writing the part */
 	flatten_tail(f, sp);
+	pthread_join(sp->thread, NULL);
+	if (sp->write_errno && !f->sink_failed) {
+		f->sink_failed = true;
+		f->sink_errno = sp->write_errno;
+	}
 	split_free(sp);
 }
 

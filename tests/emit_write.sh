@@ -4,12 +4,13 @@
 # tests/emit_write.sh DOMC: a blob streamed to a file that cannot grow.
 #
 # The file size limit (ulimit -f, with SIGXFSZ ignored so that write()
-# fails with EFBIG) stops the blob of a tree of 5,000 nodes (370 KB) part way, with
-# the structure block flattened in one walk (DOMC_THREADS=0) and in two
-# (DOMC_THREADS=2, whose later part is written after the head). Each run
-# must exit 1 with the one message of a failed write, the same for both,
-# and leave neither the output nor a temporary file behind; a limit the
-# blob fits in must give the blob of the walk without threads.
+# fails with EFBIG) stops the blob of a tree of 75,000 nodes (5.5 MB) part
+# way, at a fifth (in the head) and at four fifths (in the later part,
+# several chunks written by the helper thread), with the structure block
+# flattened in one walk (DOMC_THREADS=0) and in two (DOMC_THREADS=2). Each
+# run must exit 1 with the one message of a failed write, the same for
+# both, and leave neither the output nor a temporary file behind; without
+# a limit both must give the same blob.
 # Output: a line per failure, then "N passed, N failed".
 
 set -u
@@ -26,7 +27,7 @@ t_init
 # bus@N nodes of 25 devices, each with properties of a few names
 awk 'BEGIN {
 	print "/dts-v1/;\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;"
-	for (b = 0; b < 200; b++) {
+	for (b = 0; b < 3000; b++) {
 		printf "\tbus@%x {\n\t\tcompatible = \"simple-bus\";\n", b
 		for (d = 0; d < 25; d++) {
 			printf "\t\tdev@%x {\n\t\t\treg = <%d 16>;\n", d, d
@@ -65,9 +66,19 @@ fails() {
 	fi
 }
 
-# 512-byte blocks of a 370 KB blob: the limit falls in the head, then in
-# the later part
-for limit in 100 550; do
+run fits-0 unlimited 0
+run fits-2 unlimited 2
+if [ "$(cat "$WORK/fits-0.rc")" != 0 ] || [ "$(cat "$WORK/fits-2.rc")" != 0 ]; then
+	t_fail "no limit: exit $(cat "$WORK/fits-0.rc") / $(cat "$WORK/fits-2.rc")"
+elif ! cmp -s "$WORK/fits-0/out.dtb" "$WORK/fits-2/out.dtb"; then
+	t_fail "no limit: the blobs of one walk and two differ"
+else
+	t_pass
+fi
+
+# in 512-byte blocks
+size=$(wc -c <"$WORK/fits-0/out.dtb")
+for limit in $((size / 2560)) $((size * 4 / 2560)); do
 	run "one-$limit" "$limit" 0
 	run "two-$limit" "$limit" 2
 	fails "one-$limit"
@@ -80,14 +91,4 @@ for limit in 100 550; do
 		t_fail "limit $limit: messages differ with the helper thread"
 	fi
 done
-
-run fits-0 unlimited 0
-run fits-2 unlimited 2
-if [ "$(cat "$WORK/fits-0.rc")" != 0 ] || [ "$(cat "$WORK/fits-2.rc")" != 0 ]; then
-	t_fail "no limit: exit $(cat "$WORK/fits-0.rc") / $(cat "$WORK/fits-2.rc")"
-elif ! cmp -s "$WORK/fits-0/out.dtb" "$WORK/fits-2/out.dtb"; then
-	t_fail "no limit: the blobs of one walk and two differ"
-else
-	t_pass
-fi
 t_summary
