@@ -522,6 +522,10 @@ struct split {
 	const struct node *path[SPLIT_MAX_DEPTH];	/* root .. the parent */
 	size_t depth;
 	const struct node *first;	/* the part: first and later siblings */
+	uint64_t nhead, npart;		/* children of the parent before, in it */
+	/* under lock: the helper's next child; where it stops (NULL: end) */
+	const struct node *next, *limit;
+	uint64_t claimed;		/* children the helper took */
 	struct flat part;		/* the helper thread's */
 	struct buf names;		/* the chunk being filled's new names */
 	struct buf seen;		/* a byte per offset in part.str */
@@ -661,12 +665,29 @@ static void part_write(struct split *sp)
 	} while (!all);
 }
 
+/* The helper's next child, if this thread has not taken it. */
+static const struct node *part_claim(struct split *sp)
+{
+	const struct node *c;
+
+	pthread_mutex_lock(&sp->lock);
+	c = sp->next;
+	if (c == sp->limit) {
+		c = NULL;
+	} else {
+		sp->next = c->next_sibling;
+		sp->claimed++;
+	}
+	pthread_mutex_unlock(&sp->lock);
+	return c;
+}
+
 static void *part_main(void *arg)
 {
 	struct split *sp = arg;
 	const struct node *c;
 
-	for (c = sp->first; c; c = c->next_sibling)
+	while ((c = part_claim(sp)))
 		flatten_node(&sp->part, c);
 	part_push(sp, true);
 	if (sp->fd >= 0)
@@ -703,6 +724,8 @@ static bool split_find(struct split *sp, const struct node *root)
 	for (i = 0; c && i < (head ? head : 1); i++)
 		c = c->next_sibling;
 	sp->first = c;
+	sp->nhead = i;
+	sp->npart = n->nchildren > i ? n->nchildren - i : 0;
 	return c && c != n->children;
 }
 
@@ -730,6 +753,9 @@ static bool split_start(const struct dt *dt, const struct flat *f,
 	sp->names = sp->seen = (struct buf){ 0 };
 	sp->map = NULL;
 	sp->nmap = 0;
+	sp->next = sp->first;
+	sp->limit = NULL;
+	sp->claimed = 0;
 	sp->ready = sp->spare = sp->fixed = NULL;
 	sp->ready_end = &sp->ready;
 	sp->fixed_end = &sp->fixed;
@@ -939,11 +965,36 @@ static void split_free(struct split *sp)
 	pthread_cond_destroy(&sp->to_helper);
 }
 
+/*
+ * The head is done: this thread takes the last of the part's children the
+ * helper has not reached, as many as the two would walk in the same time
+ * at the pace each had so far: about none when both had a core, most of
+ * them when the helper had to share one.
+ */
+static void split_rebalance(struct split *sp)
+{
+	uint64_t left, keep, i;
+	const struct node *c;
+
+	pthread_mutex_lock(&sp->lock);
+	left = sp->npart > sp->claimed ? sp->npart - sp->claimed : 0;
+	keep = left - left * sp->nhead / (sp->nhead + sp->claimed);
+	for (c = sp->next, i = 0; c && i < keep; i++)
+		c = c->next_sibling;
+	sp->limit = c;
+	pthread_mutex_unlock(&sp->lock);
+}
+
 static void flatten_split(struct flat *f, struct split *sp)
 {
+	const struct node *c;
+
 	flatten_head(f, sp);
+	split_rebalance(sp);
 	put_part(f, sp);
 	/* while the helper may still be writing the part */
+	for (c = sp->limit; c; c = c->next_sibling)
+		flatten_node(f, c);
 	flatten_tail(f, sp);
 	pthread_join(sp->thread, NULL);
 	if (sp->write_errno && !f->sink_failed) {
