@@ -481,7 +481,7 @@ static void flatten_node(struct flat *f, const struct node *n)
 	close_node(f);
 }
 
-/* ---- the structure block on two threads ----------------------------------- */
+/* ---- the structure block on two threads --------------------------------- */
 
 /*
  * A big tree is flattened in two parts at once. A helper thread takes the
@@ -493,8 +493,10 @@ static void flatten_node(struct flat *f, const struct node *n)
  * offset one walk would have given, and rewrites the chunk's name offsets.
  * It writes the chunk itself while the helper walks; once the helper is
  * done, the helper writes the rest at their places in the file while this
- * thread goes on with what follows the part (end tags, later siblings of
- * its ancestors: the tail), as in one walk. Only this thread reports.
+ * thread goes on: with the part's last children if it took them from a
+ * slow helper (split_rebalance), then with what follows the part (end
+ * tags, later siblings of its ancestors: the tail), as in one walk. Only
+ * this thread reports.
  *
  * Only versions 16 and 17: a part cannot know the alignment to 8 of its
  * start, nor the full paths of its nodes.

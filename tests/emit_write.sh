@@ -68,8 +68,10 @@ fails() {
 
 run fits-0 unlimited 0
 run fits-2 unlimited 2
-if [ "$(cat "$WORK/fits-0.rc")" != 0 ] || [ "$(cat "$WORK/fits-2.rc")" != 0 ]; then
-	t_fail "no limit: exit $(cat "$WORK/fits-0.rc") / $(cat "$WORK/fits-2.rc")"
+rc0=$(cat "$WORK/fits-0.rc")
+rc2=$(cat "$WORK/fits-2.rc")
+if [ "$rc0" != 0 ] || [ "$rc2" != 0 ]; then
+	t_fail "no limit: exit $rc0 / $rc2"
 elif ! cmp -s "$WORK/fits-0/out.dtb" "$WORK/fits-2/out.dtb"; then
 	t_fail "no limit: the blobs of one walk and two differ"
 else
