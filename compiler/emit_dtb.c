@@ -502,9 +502,12 @@ static void flatten_node(struct flat *f, const struct node *n)
  * start, nor the full paths of its nodes.
  */
 
-/* Tree memory (nodes, properties, values) from which a thread pays off:
- * a blob of a few MB. */
-#define SPLIT_MIN_TREE	(16u << 20)
+/*
+ * Tree memory (nodes, properties, values) from which a thread pays off: a
+ * blob of 12 MB or so (the tree takes 4 to 6 times the blob's size). At
+ * 6 to 8 MB (200,000 properties, 32,751 domains) it was no faster.
+ */
+#define SPLIT_MIN_TREE	(64u << 20)
 #define SPLIT_MAX_DEPTH	64
 
 /* A name the part met first in a chunk, with its offset in its table. */
@@ -523,11 +526,17 @@ struct chunk {
 struct split {
 	const struct node *path[SPLIT_MAX_DEPTH];	/* root .. the parent */
 	size_t depth;
-	const struct node *first;	/* the part: first and later siblings */
-	uint64_t nhead, npart;		/* children of the parent before, in it */
-	/* under lock: the helper's next child; where it stops (NULL: end) */
+	uint64_t mid;			/* the part starts at this child */
+	/*
+	 * Under lock: the part's first child once the helper has found it
+	 * (NULL: not yet, or never if this thread got there first); the
+	 * children this thread has taken; the helper's next child and where
+	 * it stops (NULL: at the end); the children it took.
+	 */
+	const struct node *first;
+	uint64_t nhead;
 	const struct node *next, *limit;
-	uint64_t claimed;		/* children the helper took */
+	uint64_t claimed;
 	struct flat part;		/* the helper thread's */
 	struct buf names;		/* the chunk being filled's new names */
 	struct buf seen;		/* a byte per offset in part.str */
@@ -684,11 +693,30 @@ static const struct node *part_claim(struct split *sp)
 	return c;
 }
 
+/*
+ * The helper finds the part's first child itself (a chain of cache misses
+ * on a long list) while this thread starts on the head, and takes it only
+ * if this thread has not got there yet.
+ */
+static void part_find(struct split *sp)
+{
+	const struct node *c = sp->path[sp->depth - 1]->children;
+	uint64_t i;
+
+	for (i = 0; c && i < sp->mid; i++)
+		c = c->next_sibling;
+	pthread_mutex_lock(&sp->lock);
+	if (c && sp->nhead <= sp->mid)
+		sp->first = sp->next = c;
+	pthread_mutex_unlock(&sp->lock);
+}
+
 static void *part_main(void *arg)
 {
 	struct split *sp = arg;
 	const struct node *c;
 
+	part_find(sp);
 	while ((c = part_claim(sp)))
 		flatten_node(&sp->part, c);
 	part_push(sp, true);
@@ -705,12 +733,12 @@ static void *part_main(void *arg)
  * one further on is missed, which makes the split less even, never wrong)
  * while it has more than its parent: the benchmark's root with its
  * thousands of buses, /chosen with thousands of domains. The part starts
- * at its middle child (the head gets one at least).
+ * at its middle child.
  */
 static bool split_find(struct split *sp, const struct node *root)
 {
 	const struct node *n = root, *c, *best;
-	uint64_t i, head;
+	uint64_t i;
 
 	sp->depth = 0;
 	for (;;) {
@@ -729,14 +757,8 @@ static bool split_find(struct split *sp, const struct node *root)
 			break;
 		n = best;
 	}
-	head = n->nchildren / 2;
-	c = n->children;
-	for (i = 0; c && i < (head ? head : 1); i++)
-		c = c->next_sibling;
-	sp->first = c;
-	sp->nhead = i;
-	sp->npart = n->nchildren > i ? n->nchildren - i : 0;
-	return c && c != n->children;
+	sp->mid = n->nchildren / 2;
+	return sp->mid > 0;
 }
 
 static bool split_worth(const struct dt *dt)
@@ -763,9 +785,8 @@ static bool split_start(const struct dt *dt, const struct flat *f,
 	sp->names = sp->seen = (struct buf){ 0 };
 	sp->map = NULL;
 	sp->nmap = 0;
-	sp->next = sp->first;
-	sp->limit = NULL;
-	sp->claimed = 0;
+	sp->first = sp->next = sp->limit = NULL;
+	sp->nhead = sp->claimed = 0;
 	sp->ready = sp->spare = sp->fixed = NULL;
 	sp->ready_end = &sp->ready;
 	sp->fixed_end = &sp->fixed;
@@ -784,19 +805,35 @@ static bool split_start(const struct dt *dt, const struct flat *f,
 	return false;
 }
 
-/* Everything before the part: its ancestors opened, earlier children. */
-static void flatten_head(struct flat *f, const struct split *sp)
+/* This thread takes child c of the parent, unless it is the part's. */
+static bool head_takes(struct split *sp, const struct node *c)
 {
-	const struct node *n, *stop, *c;
+	bool mine;
+
+	pthread_mutex_lock(&sp->lock);
+	mine = c != sp->first;
+	if (mine)
+		sp->nhead++;
+	pthread_mutex_unlock(&sp->lock);
+	return mine;
+}
+
+/* Everything before the part: its ancestors opened, earlier children. */
+static void flatten_head(struct flat *f, struct split *sp)
+{
+	const struct node *n, *c;
 	size_t i;
 
-	for (i = 0; i < sp->depth; i++) {
+	for (i = 0; i + 1 < sp->depth; i++) {
 		n = sp->path[i];
-		stop = i + 1 < sp->depth ? sp->path[i + 1] : sp->first;
 		open_node(f, n);
-		for (c = n->children; c != stop; c = c->next_sibling)
+		for (c = n->children; c != sp->path[i + 1]; c = c->next_sibling)
 			flatten_node(f, c);
 	}
+	open_node(f, sp->path[i]);
+	for (c = sp->path[i]->children; c && head_takes(sp, c);
+	     c = c->next_sibling)
+		flatten_node(f, c);
 }
 
 /* The chunk's new names into the blob's table, in the part's order. */
@@ -983,11 +1020,12 @@ static void split_free(struct split *sp)
  */
 static void split_rebalance(struct split *sp)
 {
-	uint64_t left, keep, i;
+	uint64_t npart, left, keep, i;
 	const struct node *c;
 
 	pthread_mutex_lock(&sp->lock);
-	left = sp->npart > sp->claimed ? sp->npart - sp->claimed : 0;
+	npart = sp->first ? sp->path[sp->depth - 1]->nchildren - sp->mid : 0;
+	left = npart > sp->claimed ? npart - sp->claimed : 0;
 	keep = left - left * sp->nhead / (sp->nhead + sp->claimed);
 	for (c = sp->next, i = 0; c && i < keep; i++)
 		c = c->next_sibling;
