@@ -25,7 +25,8 @@ if [ -z "$rt" ]; then
 	${CC:-gcc} -std=c11 -Wall -Wextra -D_GNU_SOURCE -O1 -g -I"$c" \
 		-o "$rt" "$top/tests/unit/dtb_roundtrip.c" \
 		"$c/arena.c" "$c/hmap.c" "$c/diag.c" "$c/srcpos.c" "$c/data.c" \
-		"$c/tree.c" "$c/read_dtb.c" "$c/emit_dtb.c" "$c/output.c" -lfdt || exit 1
+		"$c/tree.c" "$c/read_dtb.c" "$c/emit_dtb.c" "$c/output.c" \
+		"$c/threads.c" -lfdt -pthread || exit 1
 fi
 
 # Output option sets, each applied to every input blob.
