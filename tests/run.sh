@@ -267,7 +267,7 @@ group_script() {
 	fi
 }
 
-want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale threads} " in *" $1 "*) return 0 ;; esac; return 1; }
+want() { case " ${RUN_GROUPS:-syntax errors diagnostics unit examples domid dtc-suite scale emit-write threads} " in *" $1 "*) return 0 ;; esac; return 1; }
 want syntax && group_syntax
 want errors && group_errors
 want diagnostics && group_diagnostics
@@ -289,6 +289,7 @@ if want dtc-suite; then
 	fi
 fi
 want scale && group_script scale "$HERE/scale.sh" "$DOMC"
+want emit-write && group_script emit-write "$HERE/emit_write.sh" "$DOMC"
 # ---- the golden tests again with every helper thread started (as for a
 # big input), the lexer's building every other whole property ahead of
 # the parser (as it does when the parser lags), so that runs of properties
