@@ -39,7 +39,7 @@ SRCS     := $(wildcard compiler/*.c)
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/dts.tab.o $(BUILD)/dts.lex.o
 
 .PHONY: all deps deps-test demo check check-linux xen-patches-check boot-check \
-	clean help
+	clean help bench
 all: $(DOMC)
 
 help:
